@@ -1,0 +1,57 @@
+//! Command-line interface (clap derive).
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// gongkai（公开）：政府信息公开工作年度报告的检查与发布工具
+#[derive(Debug, Parser)]
+#[command(name = "gongkai", version, about, long_about = None)]
+pub struct Cli {
+    /// 站点根目录（含 site.toml、content/、themes/），默认为当前目录
+    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+
+    /// 只输出问题，不输出进度
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 检查全部报告并生成网站（默认输出到 public/）
+    Build {
+        /// 输出目录
+        #[arg(long, short, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// 不压缩 HTML（便于调试主题）
+        #[arg(long)]
+        no_minify: bool,
+    },
+    /// 只检查，不生成任何文件
+    Check {
+        /// 输出格式：text（给人看）或 json（给 CI 用）
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
+    /// 新建一份报告：content/<机关>/<年度>.md，表格全部为 0，每行注明官方名称
+    New {
+        /// 机关名称，例如 西工区司法局
+        agency: String,
+        /// 报告年度，例如 2024
+        year: i64,
+    },
+    /// 新建一个空的门户：site.toml 和 content/
+    Init {
+        /// 新门户的目录，默认为当前目录
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+}

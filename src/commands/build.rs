@@ -1,0 +1,115 @@
+//! `gongkai build`: check every report, then write the portal atomically.
+
+use super::{EXIT_FINDINGS, EXIT_OK, interactive, print_findings, settings};
+use crate::config::Settings;
+use crate::output::Staging;
+use crate::render::theme::Theme;
+use crate::render::{RenderError, Renderer};
+use crate::site::{Site, load_all};
+use anyhow::{Context, Result};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+pub fn run(root: &Path, output: Option<&Path>, minify: bool, quiet: bool) -> Result<ExitCode> {
+    let started = Instant::now();
+    let settings = match settings(root, output, minify)? {
+        Ok(s) => s,
+        Err(code) => return Ok(code),
+    };
+    let files = load_all(&settings)
+        .with_context(|| format!("无法读取 {}", settings.content_dir.display()))?;
+    let site = Site::assemble(files);
+    print_findings(&site.findings, true);
+    if site.has_errors() {
+        eprintln!("未生成网站：{} 保持不变。", settings.output_dir.display());
+        return Ok(ExitCode::from(EXIT_FINDINGS));
+    }
+    let theme = match Theme::load(&settings.root, &settings.site.theme) {
+        Ok(t) => t,
+        Err(f) => {
+            print_findings(&[f], true);
+            return Ok(ExitCode::from(EXIT_FINDINGS));
+        }
+    };
+    match build_site(&settings, &theme, &site, interactive(quiet)) {
+        Ok(count) => {
+            if !quiet {
+                eprintln!(
+                    "已生成 {} 份报告、{count} 个文件 → {}（用时 {:.2} 秒）",
+                    site.reports.len(),
+                    settings.output_dir.display(),
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            Ok(ExitCode::from(EXIT_OK))
+        }
+        Err(BuildError::Template(f)) => {
+            print_findings(&[f], true);
+            eprintln!("未生成网站：{} 保持不变。", settings.output_dir.display());
+            Ok(ExitCode::from(EXIT_FINDINGS))
+        }
+        Err(BuildError::Io(e)) => Err(e.context(format!(
+            "未生成网站：{} 保持不变",
+            settings.output_dir.display()
+        ))),
+    }
+}
+
+/// Why writing the site failed.
+pub enum BuildError {
+    Template(crate::diag::Finding),
+    Io(anyhow::Error),
+}
+
+/// Renders every page into a staging folder and swaps it in. Returns the number of files.
+pub fn build_site(
+    settings: &Settings,
+    theme: &Theme,
+    site: &Site,
+    progress: bool,
+) -> Result<usize, BuildError> {
+    let protected = [
+        settings.content_dir.as_path(),
+        &settings.root.join("themes"),
+    ];
+    let staging = Staging::begin(&settings.output_dir, &protected).map_err(BuildError::Io)?;
+    let renderer = Renderer::new(settings, theme, site);
+    let jobs = renderer.all_jobs();
+    let bar = progress.then(|| {
+        let bar = indicatif::ProgressBar::new(jobs.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} 生成中 {bar:30} {pos}/{len}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let count = std::sync::atomic::AtomicUsize::new(0);
+    let result = renderer.render(&jobs, |file| {
+        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if let Some(b) = &bar
+            && file.path.ends_with("index.html")
+        {
+            b.inc(1);
+        }
+        staging.write(&file)
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    match result {
+        Ok(()) => {
+            staging.commit().map_err(BuildError::Io)?;
+            Ok(count.into_inner())
+        }
+        Err(e) => {
+            staging.abort();
+            Err(match e {
+                RenderError::Template(f) => BuildError::Template(f),
+                RenderError::Io(e) => BuildError::Io(
+                    anyhow::Error::new(e).context("写入输出文件失败（磁盘已满或没有写权限？）"),
+                ),
+            })
+        }
+    }
+}

@@ -1,0 +1,42 @@
+//! `gongkai check`: the checks of `build`, without writing anything.
+
+use super::{EXIT_FINDINGS, EXIT_OK, print_findings, settings};
+use crate::cli::OutputFormat;
+use crate::diag;
+use crate::render::theme::Theme;
+use crate::site::{Site, load_all};
+use anyhow::{Context, Result};
+use std::path::Path;
+use std::process::ExitCode;
+
+pub fn run(root: &Path, format: OutputFormat) -> Result<ExitCode> {
+    let settings = match settings(root, None, true)? {
+        Ok(s) => s,
+        Err(code) => return Ok(code),
+    };
+    let files = load_all(&settings)
+        .with_context(|| format!("无法读取 {}", settings.content_dir.display()))?;
+    let mut site = Site::assemble(files);
+    if let Err(f) = Theme::load(&settings.root, &settings.site.theme) {
+        site.findings.push(f);
+        diag::sort(&mut site.findings);
+    }
+    match format {
+        OutputFormat::Json => println!("{}", diag::to_json(&site.findings)),
+        OutputFormat::Text => {
+            print_findings(&site.findings, false);
+            if site.findings.is_empty() {
+                println!(
+                    "{}（{} 份报告）",
+                    diag::summary(&site.findings),
+                    site.reports.len()
+                );
+            }
+        }
+    }
+    Ok(ExitCode::from(if site.has_errors() {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }))
+}

@@ -1,0 +1,357 @@
+//! `site.toml` and the command-line flags, merged once into [`Settings`].
+
+use crate::content::yaml::Pos;
+use crate::diag::{Finding, codes};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// `site.toml`. Every key is optional; unknown keys are errors.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SiteConfig {
+    /// 网站名称, e.g. `西工区政府信息公开`.
+    pub title: String,
+    /// Public address of the portal, e.g. `https://www.example.gov.cn/xxgk/` (a sub-path works).
+    pub base_url: String,
+    /// Page language, `zh-CN`.
+    pub language: String,
+    /// Theme folder under `themes/`; files missing there come from the built-in default theme.
+    pub theme: String,
+    /// Allow raw HTML in report bodies (escaped by default).
+    pub allow_raw_html: bool,
+    /// The portal owner: 主办单位 and the registration numbers a government site shows.
+    pub owner: Owner,
+    /// A provincial overlay of the national format.
+    pub overlay: Overlay,
+    /// Per-agency settings, keyed by the agency's name (`agency:` in reports).
+    pub agencies: BTreeMap<String, AgencyConfig>,
+}
+
+/// The footer of a Chinese government website.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Owner {
+    /// 主办单位, e.g. `西工区人民政府办公室`.
+    pub name: String,
+    /// 联系方式, e.g. `电话：0379-12345678`.
+    pub contact: String,
+    /// 网站标识码, e.g. `4103030001`.
+    pub site_code: String,
+    /// ICP备案号, e.g. `豫ICP备12345678号`.
+    pub icp: String,
+    /// 公安机关备案号, e.g. `豫公网安备 41030302000123号`.
+    pub police: String,
+}
+
+/// A provincial overlay: the province's additions to the national format.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Overlay {
+    /// A known province whose additions apply: `河南` (fee with 4 decimals).
+    pub province: String,
+    /// Decimals of the 2021 fee (万元); `河南` sets 4.
+    pub fee_decimals: Option<u8>,
+    /// Header of the fee column; `河南`: 本年收费金额（单位：万元，保留4位小数）.
+    pub fee_label: Option<String>,
+}
+
+impl Overlay {
+    /// Decimals required for the fee, from the explicit setting or the province.
+    pub fn fee_decimals(&self) -> Option<u8> {
+        self.fee_decimals.or_else(|| self.is_henan().then_some(4))
+    }
+
+    /// Header of the fee column.
+    pub fn fee_label(&self) -> &str {
+        if let Some(label) = &self.fee_label {
+            return label;
+        }
+        if self.is_henan() {
+            "本年收费金额（单位：万元，保留4位小数）"
+        } else {
+            crate::report::schema::FEE_LABEL_2021
+        }
+    }
+
+    fn is_henan(&self) -> bool {
+        matches!(self.province.trim(), "河南" | "河南省" | "henan")
+    }
+}
+
+/// Settings for one agency.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct AgencyConfig {
+    /// Administrative level, for T2.4: 国务院部门, 省级, 设区的市, 县级, 乡镇街道.
+    pub level: Option<AgencyLevel>,
+    /// Group on the index page, e.g. `区政府部门`.
+    pub group: Option<String>,
+}
+
+/// The administrative level of an agency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum AgencyLevel {
+    StateCouncil,
+    Province,
+    City,
+    County,
+    Township,
+}
+
+impl AgencyLevel {
+    pub fn chinese(self) -> &'static str {
+        match self {
+            AgencyLevel::StateCouncil => "国务院部门",
+            AgencyLevel::Province => "省级机关",
+            AgencyLevel::City => "设区的市级机关",
+            AgencyLevel::County => "县（区）级机关",
+            AgencyLevel::Township => "乡镇（街道）",
+        }
+    }
+
+    const NAMES: [(&'static str, AgencyLevel); 14] = [
+        ("state_council", AgencyLevel::StateCouncil),
+        ("国务院部门", AgencyLevel::StateCouncil),
+        ("province", AgencyLevel::Province),
+        ("省级", AgencyLevel::Province),
+        ("city", AgencyLevel::City),
+        ("设区的市", AgencyLevel::City),
+        ("市级", AgencyLevel::City),
+        ("county", AgencyLevel::County),
+        ("县级", AgencyLevel::County),
+        ("区县", AgencyLevel::County),
+        ("township", AgencyLevel::Township),
+        ("乡镇", AgencyLevel::Township),
+        ("街道", AgencyLevel::Township),
+        ("乡镇街道", AgencyLevel::Township),
+    ];
+}
+
+impl<'de> Deserialize<'de> for AgencyLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        AgencyLevel::NAMES
+            .iter()
+            .find(|(n, _)| *n == s.trim())
+            .map(|(_, l)| *l)
+            .ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "level 不能是“{s}”，可用：国务院部门、省级、设区的市、县级、乡镇街道（或 state_council, province, city, county, township）"
+                ))
+            })
+    }
+}
+
+impl SiteConfig {
+    /// Reads `site.toml` under `root`; a missing file gives the defaults.
+    pub fn load(root: &Path) -> Result<SiteConfig, Finding> {
+        let path = root.join("site.toml");
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => crate::content::decode(&bytes).map_err(|e| {
+                Finding::error("site.toml", Pos::new(e.line, 1), codes::ENCODING, e.message)
+                    .hint(e.hint)
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => {
+                return Err(Finding::error(
+                    "site.toml",
+                    Pos::new(1, 1),
+                    codes::ENCODING,
+                    format!("无法读取 site.toml：{e}"),
+                ));
+            }
+        };
+        SiteConfig::parse(&text).map(SiteConfig::with_defaults)
+    }
+
+    /// Parses the text of `site.toml`, naming the line and the key of any mistake.
+    pub fn parse(text: &str) -> Result<SiteConfig, Finding> {
+        toml::from_str(text).map_err(|e| {
+            let offset = e.span().map(|s| s.start).unwrap_or(0).min(text.len());
+            let before = &text[..offset];
+            let line = before.matches('\n').count() as u32 + 1;
+            let column = before.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1;
+            let (message, hint) = explain_toml(e.message());
+            let f = Finding::error(
+                "site.toml",
+                Pos::new(line, column),
+                codes::UNKNOWN_KEY,
+                message,
+            );
+            match hint {
+                Some(h) => f.hint(h),
+                None => f,
+            }
+        })
+    }
+
+    fn with_defaults(mut self) -> SiteConfig {
+        if self.title.trim().is_empty() {
+            self.title = "政府信息公开工作年度报告".into();
+        }
+        if self.language.trim().is_empty() {
+            self.language = "zh-CN".into();
+        }
+        if self.theme.trim().is_empty() {
+            self.theme = "default".into();
+        }
+        if !self.base_url.is_empty() && !self.base_url.ends_with('/') {
+            self.base_url.push('/');
+        }
+        self
+    }
+
+    /// The path part of `base_url` (`/xxgk/`), where the site lives on its server.
+    pub fn base_path(&self) -> String {
+        let after_scheme = self
+            .base_url
+            .split_once("://")
+            .map(|(_, rest)| rest)
+            .unwrap_or("");
+        match after_scheme.find('/') {
+            Some(i) => after_scheme[i..].to_string(),
+            None => "/".into(),
+        }
+    }
+}
+
+/// toml's "unknown field `titel`, expected one of `title`, …" → Chinese with a suggestion.
+fn explain_toml(message: &str) -> (String, Option<String>) {
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let (field, rest) = rest.split_once('`').unwrap_or((rest, ""));
+        let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+        let candidates: Vec<crate::report::Candidate> = expected
+            .iter()
+            .map(|k| crate::report::Candidate {
+                key: k,
+                label: site_key_label(k),
+            })
+            .collect();
+        let hint = crate::report::did_you_mean(field, &candidates)
+            .map(|h| format!("是不是 {h}？"))
+            .unwrap_or_else(|| format!("这里可以写的键：{}", expected.join("、")));
+        return (format!("site.toml 里没有“{field}”这个设置"), Some(hint));
+    }
+    if message.contains("invalid unquoted key") {
+        return (
+            "site.toml 格式错误：中文或含特殊字符的名称要加引号".into(),
+            Some("例如 [agencies.\"西工区司法局\"]".into()),
+        );
+    }
+    (format!("site.toml 格式错误：{}", message.trim()), None)
+}
+
+fn site_key_label(key: &str) -> &'static str {
+    match key {
+        "title" => "网站名称",
+        "base_url" => "网站地址",
+        "language" => "语言",
+        "theme" => "主题",
+        "owner" => "主办单位等",
+        "overlay" => "省级格式补充",
+        "agencies" => "机关设置",
+        "name" => "主办单位",
+        "contact" => "联系方式",
+        "site_code" => "网站标识码",
+        "icp" => "ICP备案号",
+        "police" => "公安机关备案号",
+        "province" => "省份",
+        "fee_decimals" => "收费金额小数位数",
+        "fee_label" => "收费金额列标题",
+        "level" => "机关层级",
+        "group" => "分组",
+        "allow_raw_html" => "允许原始HTML",
+        _ => "",
+    }
+}
+
+/// Everything a command needs, decided once from flags and `site.toml`.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// The site root (holds `site.toml`, `content/`, `themes/`).
+    pub root: PathBuf,
+    pub content_dir: PathBuf,
+    /// Where `build` publishes (default `public/`).
+    pub output_dir: PathBuf,
+    pub site: SiteConfig,
+    /// Minify HTML (default on).
+    pub minify: bool,
+    /// Serve mode: inject the live-reload client.
+    pub live_reload: bool,
+}
+
+impl Settings {
+    pub fn new(root: &Path, output: Option<&Path>, minify: bool) -> Result<Settings, Finding> {
+        let site = SiteConfig::load(root)?;
+        let output_dir = match output {
+            Some(o) if o.is_absolute() => o.to_path_buf(),
+            Some(o) => std::env::current_dir()
+                .map(|d| d.join(o))
+                .unwrap_or_else(|_| o.to_path_buf()),
+            None => root.join("public"),
+        };
+        Ok(Settings {
+            root: root.to_path_buf(),
+            content_dir: root.join("content"),
+            output_dir,
+            site,
+            minify,
+            live_reload: false,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_errors_with_a_suggestion_and_a_line() {
+        let err = SiteConfig::parse("title = \"x\"\nbase_ur = \"https://a/\"\n").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 1));
+        assert!(err.message.contains("base_ur"), "{}", err.message);
+        assert!(
+            err.hint.as_deref().unwrap().contains("`base_url`"),
+            "{:?}",
+            err.hint
+        );
+        let err = SiteConfig::parse("[owner]\nicp_number = \"x\"\n").unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(
+            err.hint.as_deref().unwrap().contains("`icp`"),
+            "{:?}",
+            err.hint
+        );
+    }
+
+    #[test]
+    fn henan_overlay_sets_four_decimals_and_its_label() {
+        let c = SiteConfig::parse("[overlay]\nprovince = \"河南\"\n").unwrap();
+        assert_eq!(c.overlay.fee_decimals(), Some(4));
+        assert!(c.overlay.fee_label().contains("保留4位小数"));
+        let c = SiteConfig::parse("").unwrap();
+        assert_eq!(c.overlay.fee_decimals(), None);
+    }
+
+    #[test]
+    fn agency_levels_read_in_chinese_or_english() {
+        let c = SiteConfig::parse(
+            "[agencies.\"示例区示例局\"]\nlevel = \"县级\"\n[agencies.\"x\"]\nlevel = \"township\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.agencies["示例区示例局"].level, Some(AgencyLevel::County));
+        assert_eq!(c.agencies["x"].level, Some(AgencyLevel::Township));
+        assert!(SiteConfig::parse("[agencies.a]\nlevel = \"村\"\n").is_err());
+        let err = SiteConfig::parse("[agencies.示例局]\n").unwrap_err();
+        assert!(err.hint.unwrap().contains("[agencies.\"西工区司法局\"]"));
+    }
+
+    #[test]
+    fn base_path_is_the_sub_path_of_base_url() {
+        let mut c = SiteConfig::parse("base_url = \"https://www.example.gov.cn/xxgk\"").unwrap();
+        c = c.with_defaults();
+        assert_eq!(c.base_path(), "/xxgk/");
+        assert_eq!(SiteConfig::default().base_path(), "/");
+    }
+}

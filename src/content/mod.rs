@@ -1,0 +1,266 @@
+//! Finding report files, reading them as text, and splitting the front matter.
+
+pub mod yaml;
+
+use crate::diag::{Finding, codes};
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+use yaml::Pos;
+
+/// A report file larger than this is refused: real reports are < 100 KB.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// A report source file as found on disk.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SourcePath {
+    /// Absolute (or root-joined) path, for reading.
+    pub path: PathBuf,
+    /// Path relative to the site root with `/` separators, for messages:
+    /// `content/西工区司法局/2021.md`.
+    pub rel: String,
+    /// Path relative to `content/` without `.md`: `西工区司法局/2021`.
+    pub stem: String,
+}
+
+/// Lists every report file under `content_dir`, sorted, skipping hidden
+/// files, editor temporaries and `_index.md` files.
+pub fn discover(root: &Path, content_dir: &Path) -> Result<Vec<SourcePath>, std::io::Error> {
+    let mut out = Vec::new();
+    if !content_dir.is_dir() {
+        return Ok(out);
+    }
+    let walker = WalkDir::new(content_dir)
+        .sort_by_file_name()
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = entry.map_err(std::io::Error::other)?;
+        if !entry.file_type().is_file() || !is_report_file(entry.path()) {
+            continue;
+        }
+        out.push(source_path(root, content_dir, entry.path()));
+    }
+    Ok(out)
+}
+
+/// Builds the names of a report file found at `path`.
+pub fn source_path(root: &Path, content_dir: &Path, path: &Path) -> SourcePath {
+    let rel = path
+        .strip_prefix(root)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    let stem = path
+        .strip_prefix(content_dir)
+        .unwrap_or(path)
+        .with_extension("")
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    SourcePath {
+        path: path.to_path_buf(),
+        rel,
+        stem,
+    }
+}
+
+/// Hidden files, editor swap/backup files and the like.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || name == "4913"
+}
+
+/// A report is a `.md` file that is not an `_index.md` (folder metadata).
+pub fn is_report_file(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    path.extension().is_some_and(|e| e == "md") && !name.starts_with('_') && !is_ignored_name(&name)
+}
+
+/// Reads a file as UTF-8 text: strips a BOM, turns CRLF into LF, and
+/// recognises the encodings office files really come in instead of guessing.
+pub fn read_text(src: &SourcePath) -> Result<String, Finding> {
+    let fail = |msg: String| Finding::error(&src.rel, Pos::new(1, 1), codes::ENCODING, msg);
+    let meta = std::fs::metadata(&src.path).map_err(|e| fail(format!("无法读取文件：{e}")))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(fail(format!(
+            "文件过大（{} MB）：一份年度报告通常不到 100 KB，上限是 {} MB。请确认这是报告文件",
+            meta.len() / (1024 * 1024),
+            MAX_FILE_BYTES / (1024 * 1024)
+        )));
+    }
+    let bytes = std::fs::read(&src.path).map_err(|e| fail(format!("无法读取文件：{e}")))?;
+    decode(&bytes).map_err(|e| {
+        let f = fail(e.message);
+        Finding { line: e.line, ..f }.hint(e.hint)
+    })
+}
+
+/// Why bytes are not usable text.
+#[derive(Debug)]
+pub struct DecodeError {
+    pub line: u32,
+    pub message: String,
+    pub hint: String,
+}
+
+/// Bytes → text, as [`read_text`] describes.
+pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(DecodeError {
+            line: 1,
+            message: "此文件是 UTF-16 编码（Windows 记事本的“Unicode”），gongkai 只读 UTF-8".into(),
+            hint: "用编辑器把文件另存为“UTF-8”编码".into(),
+        });
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.contains(&0) {
+        return Err(DecodeError {
+            line: line_of(bytes, bytes.iter().position(|&b| b == 0).unwrap_or(0)),
+            message: "这不是文本文件（含有二进制数据）".into(),
+            hint: "报告应是 .md 文本文件；Word、PDF 文件请用 gongkai import 导入".into(),
+        });
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.replace("\r\n", "\n")),
+        Err(e) => {
+            let line = line_of(bytes, e.valid_up_to());
+            let (_, _, had_errors) = encoding_rs::GB18030.decode(bytes);
+            let message = if had_errors {
+                "此文件不是有效的 UTF-8 文本（从此行起有无法识别的字节）".to_string()
+            } else {
+                "此文件是 GBK/GB18030 编码（中文 Windows 常见的编码），gongkai 只读 UTF-8"
+                    .to_string()
+            };
+            Err(DecodeError {
+                line,
+                message,
+                hint: "用编辑器把文件另存为“UTF-8”编码（记事本：另存为 → 编码选 UTF-8）".into(),
+            })
+        }
+    }
+}
+
+fn line_of(bytes: &[u8], offset: usize) -> u32 {
+    1 + bytes[..offset.min(bytes.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u32
+}
+
+/// A report file split at its front matter.
+#[derive(Debug)]
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    /// Line of the `.md` file where the YAML starts (2).
+    pub yaml_line: u32,
+    pub body: &'a str,
+    /// Line of the `.md` file where the body starts.
+    pub body_line: u32,
+}
+
+/// Splits `---\n<yaml>\n---\n<body>`. The text has LF line ends.
+pub fn split_front_matter(text: &str) -> Result<Split<'_>, (Pos, String)> {
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if first.trim_end() != "---" {
+        let msg = if text.trim().is_empty() {
+            "文件是空的：报告文件以 --- 开头，写明机关、年度和表格，再以 --- 结束".to_string()
+        } else {
+            "文件第一行应为 ---（front matter 的开始），报告的机关、年度和表格写在两行 --- 之间"
+                .to_string()
+        };
+        return Err((Pos::new(1, 1), msg));
+    }
+    let yaml_start = first.len();
+    let mut offset = yaml_start;
+    let mut line_no = 1u32;
+    for line in lines {
+        line_no += 1;
+        let t = line.trim_end();
+        if t == "---" || t == "..." {
+            let body_start = offset + line.len();
+            return Ok(Split {
+                yaml: &text[yaml_start..offset],
+                yaml_line: 2,
+                body: &text[body_start..],
+                body_line: line_no + 1,
+            });
+        }
+        offset += line.len();
+    }
+    Err((
+        Pos::new(1, 1),
+        "front matter 没有结束：第 1 行的 --- 之后找不到另一行 ---".to_string(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_and_counts_lines() {
+        let s = split_front_matter("---\na: 1\nb: 2\n---\n## 一、总体情况\n").unwrap();
+        assert_eq!(s.yaml, "a: 1\nb: 2\n");
+        assert_eq!(s.body, "## 一、总体情况\n");
+        assert_eq!(s.body_line, 5);
+    }
+
+    #[test]
+    fn explains_missing_and_unclosed_front_matter() {
+        assert!(split_front_matter("").unwrap_err().1.contains("空"));
+        assert!(
+            split_front_matter("# 报告\n")
+                .unwrap_err()
+                .1
+                .contains("第一行")
+        );
+        assert!(
+            split_front_matter("---\na: 1\n")
+                .unwrap_err()
+                .1
+                .contains("没有结束")
+        );
+    }
+
+    #[test]
+    fn recognises_gbk_utf16_binary_and_strips_bom_and_crlf() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("---\nagency: 西工区司法局\n---\n");
+        let e = decode(&gbk).unwrap_err();
+        assert!(e.message.contains("GBK"), "{}", e.message);
+        assert_eq!(e.line, 2);
+        assert!(
+            decode(&[0xFF, 0xFE, 0x2D, 0])
+                .unwrap_err()
+                .message
+                .contains("UTF-16")
+        );
+        assert!(decode(b"---\n\0\0").unwrap_err().message.contains("二进制"));
+        assert_eq!(
+            decode("\u{feff}---\r\na: 1\r\n".as_bytes()).unwrap(),
+            "---\na: 1\n"
+        );
+    }
+
+    #[test]
+    fn ignores_editor_files() {
+        for name in [".2021.md.swp", "2021.md~", ".#2021.md", "4913", "#2021.md#"] {
+            assert!(is_ignored_name(name), "{name}");
+        }
+        assert!(!is_ignored_name("2021.md"));
+        assert!(!is_report_file(Path::new("content/a/_index.md")));
+    }
+}

@@ -1,0 +1,209 @@
+//! Rendering: from the checked [`Site`] to the files of the portal.
+//!
+//! The output is a list of jobs (the index, one per report, the 404 page, the
+//! static files); each job produces [`OutputFile`]s that are handed to a sink
+//! as soon as they exist, so that a large portal is never held in memory.
+
+pub mod data;
+pub mod tables;
+pub mod theme;
+pub mod views;
+
+use crate::config::Settings;
+use crate::diag::Finding;
+use crate::report::Report;
+use crate::site::{Site, report_dir};
+use rayon::prelude::*;
+use serde::Serialize;
+use theme::Theme;
+use views::{AgencyView, IndexPage, NotFoundPage, PageMeta, SiteView};
+
+/// One file of the output, with its path relative to the output root.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputFile {
+    /// `西工区司法局/2021/index.html`
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Why rendering stopped: a template problem (shown like a finding) or I/O.
+#[derive(Debug)]
+pub enum RenderError {
+    Template(Finding),
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for RenderError {
+    fn from(e: std::io::Error) -> Self {
+        RenderError::Io(e)
+    }
+}
+
+/// A unit of rendering work.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Job {
+    Index,
+    NotFound,
+    Statics,
+    /// The report at this index of `site.reports`: its page and data files.
+    Report(usize),
+}
+
+/// Renders pages with one theme for one site.
+pub struct Renderer<'a> {
+    pub settings: &'a Settings,
+    pub theme: &'a Theme,
+    pub site: &'a Site,
+    site_view: SiteView,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(settings: &'a Settings, theme: &'a Theme, site: &'a Site) -> Renderer<'a> {
+        Renderer {
+            settings,
+            theme,
+            site,
+            site_view: SiteView::new(settings),
+        }
+    }
+
+    /// Every job of a full build.
+    pub fn all_jobs(&self) -> Vec<Job> {
+        let mut jobs = vec![Job::Index, Job::NotFound, Job::Statics];
+        jobs.extend((0..self.site.reports.len()).map(Job::Report));
+        jobs
+    }
+
+    /// Runs `jobs` in parallel and hands every file to `sink`.
+    pub fn render<F>(&self, jobs: &[Job], sink: F) -> Result<(), RenderError>
+    where
+        F: Fn(OutputFile) -> std::io::Result<()> + Sync,
+    {
+        jobs.par_iter().try_for_each(|job| {
+            for file in self.job(*job)? {
+                sink(file)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The files of one job.
+    pub fn job(&self, job: Job) -> Result<Vec<OutputFile>, RenderError> {
+        match job {
+            Job::Index => Ok(vec![self.index()?]),
+            Job::NotFound => Ok(vec![self.not_found()?]),
+            Job::Statics => Ok(self.statics()),
+            Job::Report(i) => self.report(&self.site.reports[i]),
+        }
+    }
+
+    fn page(
+        &self,
+        template: &str,
+        path: String,
+        view: &impl Serialize,
+    ) -> Result<OutputFile, RenderError> {
+        let context = tera::Context::from_serialize(view)
+            .map_err(|e| RenderError::Template(self.theme.finding(&e)))?;
+        let html = self
+            .theme
+            .tera
+            .render(template, &context)
+            .map_err(|e| RenderError::Template(self.theme.finding(&e)))?;
+        let bytes = if self.settings.minify {
+            minify(html.as_bytes())
+        } else {
+            html.into_bytes()
+        };
+        Ok(OutputFile { path, bytes })
+    }
+
+    fn index(&self) -> Result<OutputFile, RenderError> {
+        let root = "./";
+        let agencies = self
+            .site
+            .by_agency()
+            .into_iter()
+            .map(|(name, reports)| AgencyView {
+                name: name.to_string(),
+                group: self
+                    .settings
+                    .site
+                    .agencies
+                    .get(name)
+                    .and_then(|a| a.group.clone())
+                    .unwrap_or_default(),
+                reports: reports
+                    .iter()
+                    .map(|r| views::report_link(r, root))
+                    .collect(),
+            })
+            .collect();
+        let view = IndexPage {
+            page: PageMeta {
+                title: self.site_view.title.clone(),
+                column: views::COLUMN_NAME.into(),
+                keywords: "政府信息公开,年度报告".into(),
+                description: format!("{}：各机关政府信息公开工作年度报告", self.site_view.title),
+                canonical: views::canonical(&self.site_view, ""),
+                root: root.into(),
+                ..PageMeta::default()
+            },
+            site: self.site_view.clone(),
+            agencies,
+            report_count: self.site.reports.len(),
+        };
+        self.page("index.html", "index.html".into(), &view)
+    }
+
+    fn not_found(&self) -> Result<OutputFile, RenderError> {
+        let view = NotFoundPage {
+            page: PageMeta {
+                title: format!("页面不存在 - {}", self.site_view.title),
+                column: views::COLUMN_NAME.into(),
+                root: self.site_view.base_path.clone(),
+                ..PageMeta::default()
+            },
+            site: self.site_view.clone(),
+        };
+        self.page("404.html", "404.html".into(), &view)
+    }
+
+    fn statics(&self) -> Vec<OutputFile> {
+        self.theme
+            .statics
+            .iter()
+            .map(|(path, bytes)| OutputFile {
+                path: format!("static/{path}"),
+                bytes: bytes.clone(),
+            })
+            .collect()
+    }
+
+    fn report(&self, report: &Report) -> Result<Vec<OutputFile>, RenderError> {
+        let dir = report_dir(report);
+        let view = views::report_page(self.settings, self.site_view.clone(), report);
+        let mut files = vec![self.page("report.html", format!("{dir}index.html"), &view)?];
+        files.push(OutputFile {
+            path: format!("{dir}{}", data::JSON_NAME),
+            bytes: data::report_json(report),
+        });
+        for table in report.tables.iter().flatten() {
+            files.push(OutputFile {
+                path: format!("{dir}{}", data::csv_name(table.spec.id)),
+                bytes: data::table_csv(table),
+            });
+        }
+        Ok(files)
+    }
+}
+
+/// Minifies HTML (and its CSS); JavaScript is left alone.
+pub fn minify(html: &[u8]) -> Vec<u8> {
+    let mut cfg = minify_html::Cfg::new();
+    cfg.minify_css = true;
+    cfg.minify_js = false;
+    cfg.keep_closing_tags = true;
+    cfg.keep_html_and_head_opening_tags = true;
+    minify_html::minify(html, &cfg)
+}

@@ -1,0 +1,317 @@
+//! The three official tables as grids of header and data cells, laid out
+//! exactly like the official form (merged headers, row labels with their
+//! rowspans), with `scope`, `id` and `headers` so that screen readers can name
+//! every cell. One generic template (`partials/table.html`) draws all three.
+
+use crate::report::schema::{
+    ART20_1, Format, RESULTS, RowRole, T3_COLUMNS, T3_NOTE, T4_COLUMNS, TableId, TableSpec,
+};
+use crate::report::{Cell, Origin, Table, Value};
+use serde::Serialize;
+
+/// A table ready for the template.
+#[derive(Debug, Serialize)]
+pub struct FormTable {
+    /// `t2`, `t3`, `t4`: prefix of every id in the table.
+    pub id: &'static str,
+    pub caption: String,
+    /// Header rows (`<thead>`).
+    pub head: Vec<Vec<FormCell>>,
+    /// Body rows (`<tbody>`), row labels included as `<th scope="row">`.
+    pub body: Vec<Vec<FormCell>>,
+    /// A note under the table (the printed 勾稽关系 rule is in the header).
+    pub has_computed: bool,
+    /// `col` elements: how many grid columns the table has.
+    pub columns: usize,
+}
+
+/// One cell of the grid.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct FormCell {
+    /// `th` or `td`.
+    pub header: bool,
+    pub text: String,
+    /// Note shown after the value: `（其中修订16件）`.
+    pub note: Option<String>,
+    /// `col`, `colgroup`, `row`, `rowgroup` for header cells.
+    pub scope: Option<&'static str>,
+    pub id: Option<String>,
+    /// Ids of the header cells that name this data cell.
+    pub headers: Option<String>,
+    pub rowspan: usize,
+    pub colspan: usize,
+    /// `number`, `blank`, `na`, `computed`, `label`, `group`, `note`.
+    pub class: &'static str,
+}
+
+fn th(text: &str, scope: &'static str, id: String, rowspan: usize, colspan: usize) -> FormCell {
+    FormCell {
+        header: true,
+        text: text.to_string(),
+        scope: Some(scope),
+        id: Some(id),
+        rowspan,
+        colspan,
+        class: "label",
+        ..FormCell::default()
+    }
+}
+
+/// How to show numbers: the fee with the overlay's decimals.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NumberStyle<'a> {
+    pub fee_decimals: Option<u8>,
+    pub fee_label: Option<&'a str>,
+}
+
+fn td(cell: &Cell, headers: String, colspan: usize, fixed_decimals: Option<u8>) -> FormCell {
+    let (text, class) = match &cell.value {
+        Value::Blank | Value::Invalid => (String::new(), "blank"),
+        Value::NotApplicable => ("/".to_string(), "na"),
+        Value::Number(n) => {
+            let shown = fixed_decimals
+                .and_then(|d| n.with_decimals(d))
+                .unwrap_or(*n);
+            let class = if cell.origin == Origin::Computed {
+                "computed"
+            } else {
+                "number"
+            };
+            (shown.to_string(), class)
+        }
+    };
+    FormCell {
+        header: false,
+        text,
+        note: cell.note.as_ref().map(|n| format!("（{n}）")),
+        headers: Some(headers),
+        rowspan: 1,
+        colspan,
+        class,
+        ..FormCell::default()
+    }
+}
+
+/// Builds the grid of any of the three tables.
+pub fn form_table(table: &Table, format: Format, style: NumberStyle) -> FormTable {
+    let mut out = match table.spec.id {
+        TableId::Active => table2(table, format, style),
+        TableId::Applications => table3(table),
+        TableId::Reviews => table4(table),
+    };
+    out.has_computed = out.body.iter().flatten().any(|c| c.class == "computed");
+    out
+}
+
+fn caption(spec: &TableSpec) -> String {
+    spec.title.to_string()
+}
+
+/// 二: four grid columns, a block per 第二十条 item.
+fn table2(table: &Table, format: Format, style: NumberStyle) -> FormTable {
+    let mut body = Vec::new();
+    let mut block = 0;
+    let mut last_group = None;
+    for (r, spec) in table.spec.rows.iter().enumerate() {
+        let group = spec.group.unwrap_or(ART20_1);
+        if last_group != Some(group) {
+            last_group = Some(group);
+            block += 1;
+            body.push(vec![FormCell {
+                class: "group",
+                ..th(group, "colgroup", format!("t2-b{block}"), 1, 4)
+            }]);
+            let spans = spans_for(spec.columns.len());
+            let mut header = vec![th("信息内容", "col", format!("t2-b{block}-item"), 1, 1)];
+            for (c, col) in spec.columns.iter().enumerate() {
+                let label = if group == crate::report::schema::ART20_8 && format == Format::V2021 {
+                    style.fee_label.unwrap_or(col.label)
+                } else {
+                    col.label
+                };
+                header.push(th(label, "col", format!("t2-b{block}-c{c}"), 1, spans[c]));
+            }
+            body.push(header);
+        }
+        let row_id = format!("t2-r{r}");
+        let spans = spans_for(spec.columns.len());
+        let mut cells = vec![th(spec.label, "row", row_id.clone(), 1, 1)];
+        for (c, col) in spec.columns.iter().enumerate() {
+            let fixed = (col.kind == crate::report::schema::CellKind::Money
+                && format == Format::V2021)
+                .then_some(style.fee_decimals)
+                .flatten();
+            let headers = format!("t2-b{block} t2-b{block}-c{c} {row_id}");
+            cells.push(td(&table.rows[r].cells[c], headers, spans[c], fixed));
+        }
+        body.push(cells);
+    }
+    FormTable {
+        id: "t2",
+        caption: caption(table.spec),
+        head: Vec::new(),
+        body,
+        has_computed: false,
+        columns: 4,
+    }
+}
+
+/// Column spans of a block with `n` value columns in a 3-column value area.
+fn spans_for(n: usize) -> Vec<usize> {
+    match n {
+        1 => vec![3],
+        2 => vec![1, 2],
+        _ => vec![1; n],
+    }
+}
+
+/// 三: 3 label columns + 7 data columns, the 3-row header of the form.
+fn table3(table: &Table) -> FormTable {
+    let applicant = "t3-applicant".to_string();
+    let org = "t3-org".to_string();
+    let col_id = |c: usize| format!("t3-c{c}");
+    let head = vec![
+        vec![
+            FormCell {
+                class: "note",
+                ..th(T3_NOTE, "col", "t3-note".into(), 3, 3)
+            },
+            th("申请人情况", "colgroup", applicant.clone(), 1, 7),
+        ],
+        vec![
+            th(T3_COLUMNS[0].label, "col", col_id(0), 2, 1),
+            th("法人或其他组织", "colgroup", org.clone(), 1, 5),
+            th(T3_COLUMNS[6].label, "col", col_id(6), 2, 1),
+        ],
+        (1..=5)
+            .map(|c| th(T3_COLUMNS[c].label, "col", col_id(c), 1, 1))
+            .collect(),
+    ];
+    let spec_rows = table.spec.rows;
+    let results_span = spec_rows
+        .iter()
+        .filter(|r| r.section == Some(RESULTS))
+        .count();
+    let mut body = Vec::new();
+    for (r, spec) in spec_rows.iter().enumerate() {
+        let mut row = Vec::new();
+        let mut row_headers = Vec::new();
+        match spec.section {
+            None => {
+                let id = format!("t3-r{r}");
+                row.push(th(spec.label, "row", id.clone(), 1, 3));
+                row_headers.push(id);
+            }
+            Some(section) => {
+                row_headers.push("t3-results".to_string());
+                if r == 0 || spec_rows[r - 1].section != Some(section) {
+                    row.push(th(
+                        section,
+                        "rowgroup",
+                        "t3-results".into(),
+                        results_span,
+                        1,
+                    ));
+                }
+                match spec.group {
+                    None => {
+                        let id = format!("t3-r{r}");
+                        row.push(th(spec.label, "row", id.clone(), 1, 2));
+                        row_headers.push(id);
+                    }
+                    Some(group) => {
+                        let group_id = format!(
+                            "t3-g{}",
+                            spec_rows
+                                .iter()
+                                .position(|x| x.group == Some(group))
+                                .unwrap_or(r)
+                        );
+                        if spec_rows[r - 1].group != Some(group) {
+                            let span = spec_rows.iter().filter(|x| x.group == Some(group)).count();
+                            row.push(th(group, "rowgroup", group_id.clone(), span, 1));
+                        }
+                        let id = format!("t3-r{r}");
+                        row.push(th(spec.label, "row", id.clone(), 1, 1));
+                        row_headers.push(group_id);
+                        row_headers.push(id);
+                    }
+                }
+            }
+        }
+        for c in 0..T3_COLUMNS.len() {
+            let mut headers = vec![applicant.clone()];
+            if (1..=5).contains(&c) {
+                headers.push(org.clone());
+            }
+            headers.push(col_id(c));
+            headers.extend(row_headers.iter().cloned());
+            let mut cell = td(&table.rows[r].cells[c], headers.join(" "), 1, None);
+            if spec.role == RowRole::OutcomeTotal || c == T3_COLUMNS.len() - 1 {
+                cell.class = if cell.class == "number" {
+                    "total"
+                } else {
+                    cell.class
+                };
+            }
+            row.push(cell);
+        }
+        body.push(row);
+    }
+    FormTable {
+        id: "t3",
+        caption: caption(table.spec),
+        head,
+        body,
+        has_computed: false,
+        columns: 10,
+    }
+}
+
+/// 四: 行政复议 (5 columns) and 行政诉讼 (直接起诉 5 + 复议后起诉 5), one data row.
+fn table4(table: &Table) -> FormTable {
+    let groups = [("t4-review", 0usize), ("t4-direct", 1), ("t4-after", 2)];
+    let col = |g: &str, c: usize| format!("{g}-c{c}");
+    let mut head = vec![
+        vec![
+            th("行政复议", "colgroup", "t4-review".into(), 1, 5),
+            th("行政诉讼", "colgroup", "t4-litigation".into(), 1, 10),
+        ],
+        Vec::new(),
+        Vec::new(),
+    ];
+    for (c, spec) in T4_COLUMNS.iter().enumerate() {
+        head[1].push(th(spec.label, "col", col("t4-review", c), 2, 1));
+    }
+    head[1].push(th("未经复议直接起诉", "colgroup", "t4-direct".into(), 1, 5));
+    head[1].push(th("复议后起诉", "colgroup", "t4-after".into(), 1, 5));
+    for g in ["t4-direct", "t4-after"] {
+        for (c, spec) in T4_COLUMNS.iter().enumerate() {
+            head[2].push(th(spec.label, "col", col(g, c), 1, 1));
+        }
+    }
+    let mut row = Vec::new();
+    for (g, r) in groups {
+        for c in 0..T4_COLUMNS.len() {
+            let mut headers = vec![];
+            if g != "t4-review" {
+                headers.push("t4-litigation".to_string());
+            }
+            headers.push(g.to_string());
+            headers.push(col(g, c));
+            let mut cell = td(&table.rows[r].cells[c], headers.join(" "), 1, None);
+            if c == T4_COLUMNS.len() - 1 && cell.class == "number" {
+                cell.class = "total";
+            }
+            row.push(cell);
+        }
+    }
+    FormTable {
+        id: "t4",
+        caption: caption(table.spec),
+        head,
+        body: vec![row],
+        has_computed: false,
+        columns: 15,
+    }
+}

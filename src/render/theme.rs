@@ -1,0 +1,178 @@
+//! Themes: the built-in default theme (embedded in the binary) and a site's
+//! own `themes/<name>/`, whose files override the built-in ones by path.
+
+use crate::content::yaml::Pos;
+use crate::diag::Finding;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Code for theme problems (a template that does not compile or render).
+pub const THEME: &str = "TPL";
+
+macro_rules! embed {
+    ($($path:literal),* $(,)?) => {
+        &[$(($path, include_str!(concat!("../../themes/default/", $path)))),*]
+    };
+}
+
+/// The default theme, compiled in so that `gongkai` works in any folder.
+pub const EMBEDDED: &[(&str, &str)] = embed!(
+    "templates/base.html",
+    "templates/index.html",
+    "templates/report.html",
+    "templates/404.html",
+    "templates/partials/table.html",
+    "static/style.css",
+    "static/site.js",
+);
+
+/// A theme ready to render: compiled templates and static files.
+pub struct Theme {
+    pub tera: tera::Tera,
+    /// Static files by path under `static/` (e.g. `style.css`).
+    pub statics: BTreeMap<String, Vec<u8>>,
+    /// Where each template came from, for error messages.
+    origins: BTreeMap<String, String>,
+}
+
+/// One file of a theme, with where it came from.
+struct ThemeFile {
+    /// Path inside the theme: `templates/report.html`, `static/style.css`.
+    path: String,
+    bytes: Vec<u8>,
+    /// `themes/default/templates/report.html`, or `（内置默认主题）templates/report.html`.
+    origin: String,
+}
+
+impl Theme {
+    /// Loads theme `name` from `root/themes/<name>/` over the embedded default.
+    pub fn load(root: &Path, name: &str) -> Result<Theme, Finding> {
+        let mut files: BTreeMap<String, ThemeFile> = EMBEDDED
+            .iter()
+            .map(|(path, text)| {
+                let f = ThemeFile {
+                    path: path.to_string(),
+                    bytes: text.as_bytes().to_vec(),
+                    origin: format!("（内置默认主题）{path}"),
+                };
+                (path.to_string(), f)
+            })
+            .collect();
+        let dir = root.join("themes").join(name);
+        if name != "default" && !dir.is_dir() {
+            return Err(Finding::error(
+                "site.toml",
+                Pos::new(1, 1),
+                THEME,
+                format!("找不到主题“{name}”：没有 themes/{name}/ 文件夹"),
+            )
+            .hint("删掉 site.toml 里的 theme 一行即使用内置默认主题"));
+        }
+        for file in read_dir_files(&dir).map_err(|e| io_finding(&dir, root, e))? {
+            let rel = file.strip_prefix(&dir).unwrap_or(&file);
+            let path = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let bytes = std::fs::read(&file).map_err(|e| io_finding(&file, root, e))?;
+            let origin = crate::content::source_path(root, root, &file).rel;
+            files.insert(
+                path.clone(),
+                ThemeFile {
+                    path,
+                    bytes,
+                    origin,
+                },
+            );
+        }
+        let mut tera = tera::Tera::new();
+        tera.autoescape_on(vec![".html", ".xml", ".htm"]);
+        let mut origins = BTreeMap::new();
+        let mut templates = Vec::new();
+        let mut statics = BTreeMap::new();
+        for f in files.into_values() {
+            if let Some(name) = f.path.strip_prefix("templates/") {
+                let text = String::from_utf8(f.bytes).map_err(|_| {
+                    Finding::error(&f.origin, Pos::new(1, 1), THEME, "模板文件不是 UTF-8 编码")
+                })?;
+                origins.insert(name.to_string(), f.origin);
+                templates.push((name.to_string(), text));
+            } else if let Some(name) = f.path.strip_prefix("static/") {
+                statics.insert(name.to_string(), f.bytes);
+            }
+        }
+        let mut theme = Theme {
+            tera: tera::Tera::new(),
+            statics,
+            origins,
+        };
+        tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| theme.finding(&e))?;
+        theme.tera = tera;
+        Ok(theme)
+    }
+
+    /// A template error as a finding at the template's file, line and column.
+    pub fn finding(&self, err: &tera::Error) -> Finding {
+        let (name, pos, message) = match err.kind() {
+            tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => (
+                r.filename().to_string(),
+                Pos::new(r.span().start_line as u32, r.span().start_col as u32 + 1),
+                r.message().to_string(),
+            ),
+            other => (String::new(), Pos::new(1, 1), other.to_string()),
+        };
+        let file = self.origins.get(&name).cloned().unwrap_or_else(|| {
+            if name.is_empty() {
+                "themes".into()
+            } else {
+                format!("templates/{name}")
+            }
+        });
+        let message = if message.contains("not found in context")
+            || message.contains("is not defined")
+            || message.contains("undefined")
+        {
+            format!("模板使用了不存在的变量：{message}")
+        } else {
+            format!("模板错误：{message}")
+        };
+        Finding::error(&file, pos, THEME, message).hint("模板可用的变量见 README 的“主题”一节")
+    }
+}
+
+fn io_finding(path: &Path, root: &Path, e: std::io::Error) -> Finding {
+    let rel = path
+        .strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string();
+    Finding::error(
+        &rel,
+        Pos::new(1, 1),
+        THEME,
+        format!("无法读取主题文件：{e}"),
+    )
+}
+
+/// Every file under `dir` (none when it does not exist), sorted, hidden files skipped.
+fn read_dir_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0 || !crate::content::is_ignored_name(&e.file_name().to_string_lossy())
+        })
+    {
+        let entry = entry.map_err(std::io::Error::other)?;
+        if entry.file_type().is_file() {
+            out.push(entry.into_path());
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,336 @@
+//! One annual report: metadata, the three official tables, the narrative.
+
+pub mod narrative;
+pub mod num;
+pub mod parse;
+pub mod rules;
+pub mod schema;
+pub mod skeleton;
+mod suggest;
+
+pub use suggest::{Candidate, did_you_mean};
+
+use crate::content::SourcePath;
+use crate::content::yaml::Pos;
+use num::Num;
+use schema::{Format, RowRole, RowSpec, TableId, TableSpec};
+use serde::Serialize;
+
+/// A parsed report.
+#[derive(Clone, Debug)]
+pub struct Report {
+    pub source: SourcePath,
+    pub meta: Meta,
+    /// Tables 二, 三, 四 in that order; `None` where the file has none.
+    pub tables: [Option<Table>; 3],
+    /// The Markdown body (sections 一, 五, 六 and any other prose).
+    pub body: String,
+    /// Line of the `.md` file where the body starts.
+    pub body_line: u32,
+    /// The body split into sections and rendered (filled by the load stage).
+    pub narrative: narrative::Narrative,
+}
+
+impl Report {
+    pub fn table(&self, id: TableId) -> Option<&Table> {
+        self.tables.iter().flatten().find(|t| t.spec.id == id)
+    }
+
+    /// Key figures for listings (index, agency pages).
+    pub fn headline(&self) -> Headline {
+        let t3 = self.table(TableId::Applications);
+        let t4 = self.table(TableId::Reviews);
+        let received = t3.and_then(|t| {
+            let row = t.spec.row_index(RowRole::Received)?;
+            t.total_of_row(row)
+        });
+        let punishment = self.table(TableId::Active).and_then(|t| {
+            let (i, spec) = t.spec.row(&["punishment"])?;
+            // 2021: 本年处理决定数量; 2019: the third column, 处理决定数量.
+            t.rows[i].cells.get(spec.columns.len() - 1)?.number()
+        });
+        let group_total = |row: usize| t4.and_then(|t| t.total_of_row(row));
+        let litigation = match (group_total(1), group_total(2)) {
+            (Some(a), Some(b)) => Some(a + b),
+            _ => None,
+        };
+        Headline {
+            received,
+            punishment,
+            reviews: group_total(0),
+            litigation,
+        }
+    }
+}
+
+/// The figures shown beside a report in listings.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct Headline {
+    /// 一、本年新收政府信息公开申请数量 · 总计
+    pub received: Option<Num>,
+    /// 行政处罚 · 处理决定数量
+    pub punishment: Option<Num>,
+    /// 行政复议 · 总计
+    pub reviews: Option<Num>,
+    /// 行政诉讼 · 总计 (直接起诉 + 复议后起诉)
+    pub litigation: Option<Num>,
+}
+
+/// Metadata from the front matter.
+#[derive(Clone, Debug)]
+pub struct Meta {
+    /// 机关名称
+    pub agency: String,
+    pub agency_pos: Pos,
+    /// The report year (statistical period 1 Jan – 31 Dec).
+    pub year: i64,
+    pub year_pos: Pos,
+    /// Title as given, or `{agency}{year}年政府信息公开工作年度报告`.
+    pub title: String,
+    /// The official format; `None` for reports before 2019 (narrative only).
+    pub format: Option<Format>,
+    /// Where `format:` is written, when it is.
+    pub format_pos: Option<Pos>,
+    /// Publication date.
+    pub published: Option<Date>,
+    /// URL segment of the report page (default: the file name).
+    pub slug: String,
+}
+
+/// A calendar date `YYYY-MM-DD`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD` and checks that the day exists.
+    pub fn parse(text: &str) -> Option<Date> {
+        let mut parts = text.trim().splitn(3, '-');
+        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return None;
+        }
+        let (year, month, day): (i32, u8, u8) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (1..=days)
+            .contains(&day)
+            .then_some(Date { year, month, day })
+    }
+
+    /// `2022年1月20日`
+    pub fn chinese(&self) -> String {
+        format!("{}年{}月{}日", self.year, self.month, self.day)
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// One official table as filled in by the report.
+#[derive(Clone, Debug)]
+pub struct Table {
+    pub spec: &'static TableSpec,
+    /// Where the table's key is written.
+    pub pos: Pos,
+    /// One entry per row of `spec.rows`, same order.
+    pub rows: Vec<Row>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Row {
+    pub state: RowState,
+    /// Where the row's value starts (the `[` of the list); for a missing row,
+    /// the enclosing key.
+    pub pos: Pos,
+    /// One cell per column of the row spec.
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowState {
+    /// Written and well-formed.
+    Present,
+    /// Left out. For the optional （七）总计 row the cells are computed.
+    Missing,
+    /// Written, but not of the right shape (already reported).
+    Invalid,
+}
+
+#[derive(Clone, Debug)]
+pub struct Cell {
+    pub value: Value,
+    /// A note shown after the value, e.g. `22（其中修订16件）`.
+    pub note: Option<String>,
+    pub pos: Pos,
+    /// Written by the author, or computed because a total was left out.
+    pub origin: Origin,
+}
+
+impl Cell {
+    pub fn blank(pos: Pos) -> Cell {
+        Cell {
+            value: Value::Blank,
+            note: None,
+            pos,
+            origin: Origin::Written,
+        }
+    }
+
+    pub fn number(&self) -> Option<Num> {
+        match self.value {
+            Value::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// The cell as published: `22（其中修订16件）`, `/`, or empty.
+    pub fn display(&self) -> String {
+        let mut out = match &self.value {
+            Value::Blank | Value::Invalid => String::new(),
+            Value::NotApplicable => "/".into(),
+            Value::Number(n) => n.to_string(),
+        };
+        if let Some(note) = &self.note {
+            out.push_str(&format!("（{note}）"));
+        }
+        out
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// Left empty (`~` or nothing): shown blank, counts as 0, warned about.
+    Blank,
+    /// `"/"`: not applicable, shown as "/", counts as 0.
+    NotApplicable,
+    Number(Num),
+    /// Could not be read (already reported): the sums that need it are skipped.
+    Invalid,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Written,
+    /// A 总计 the author left out, computed from its parts.
+    Computed,
+}
+
+impl Table {
+    /// Index of the 总计 column, for tables 三 and 四.
+    pub fn total_col(&self) -> Option<usize> {
+        self.spec
+            .has_total_column
+            .then(|| self.spec.rows[0].columns.len() - 1)
+    }
+
+    fn is_total_cell(&self, row: usize, col: usize) -> bool {
+        self.total_col() == Some(col) || self.spec.rows[row].role == RowRole::OutcomeTotal
+    }
+
+    /// The number a cell contributes to sums: its value; 0 for blank and "/";
+    /// for a blank 总计, the sum of its parts (a blank total is "not given").
+    /// `None` when the cell or a part it depends on could not be read.
+    pub fn effective(&self, row: usize, col: usize) -> Option<Num> {
+        let r = &self.rows[row];
+        if r.state == RowState::Invalid {
+            return None;
+        }
+        let cell = &r.cells[col];
+        match &cell.value {
+            Value::Number(n) => Some(*n),
+            Value::Invalid => None,
+            Value::Blank if self.is_total_cell(row, col) => self.computed(row, col),
+            Value::Blank | Value::NotApplicable => Some(Num::int(0)),
+        }
+    }
+
+    /// A total cell computed from its parts.
+    pub fn computed(&self, row: usize, col: usize) -> Option<Num> {
+        if self.spec.rows[row].role == RowRole::OutcomeTotal {
+            self.outcome_rows()
+                .map(|r| self.effective(r, col))
+                .sum::<Option<Num>>()
+        } else {
+            let total = self.total_col()?;
+            (0..total)
+                .map(|c| self.effective(row, c))
+                .sum::<Option<Num>>()
+        }
+    }
+
+    /// The row's 总计 (table 三/四), effective.
+    pub fn total_of_row(&self, row: usize) -> Option<Num> {
+        self.effective(row, self.total_col()?)
+    }
+
+    /// Indexes of the rows summed into （七）总计.
+    pub fn outcome_rows(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.rows.len()).filter(|&r| self.spec.rows[r].role == RowRole::Outcome)
+    }
+
+    /// Fills the totals the author left out (a 6-cell row of 三, a 4-cell row
+    /// of 四, a missing （七）总计 row).
+    pub(crate) fn fill_computed_totals(&mut self) {
+        let Some(total) = self.total_col() else {
+            return;
+        };
+        for r in 0..self.rows.len() {
+            if self.spec.rows[r].role == RowRole::OutcomeTotal {
+                continue;
+            }
+            if self.rows[r].cells[total].origin == Origin::Computed
+                && let Some(sum) = self.computed(r, total)
+            {
+                self.rows[r].cells[total].value = Value::Number(sum);
+            }
+        }
+        if let Some(t) = self.spec.row_index(RowRole::OutcomeTotal)
+            && self.rows[t].state == RowState::Missing
+        {
+            for c in 0..self.rows[t].cells.len() {
+                if let Some(sum) = self.computed(t, c) {
+                    self.rows[t].cells[c].value = Value::Number(sum);
+                }
+            }
+        }
+    }
+
+    /// `表三 · （三）不予公开 · 1.属于国家秘密 · 自然人列`
+    pub fn place(&self, row: usize, col: Option<usize>) -> String {
+        let spec: &RowSpec = &self.spec.rows[row];
+        let mut out = format!("{} · {}", self.spec.short, spec.full_label());
+        if let Some(c) = col
+            && spec.columns.len() > 1
+        {
+            out.push_str(&format!(" · {}", spec.columns[c].label));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_must_exist() {
+        assert_eq!(Date::parse("2022-01-20").unwrap().to_string(), "2022-01-20");
+        assert!(Date::parse("2022-02-29").is_none());
+        assert!(Date::parse("2024-02-29").is_some());
+        assert!(Date::parse("2022-1-20").is_none());
+        assert!(Date::parse("2022年1月20日").is_none());
+    }
+}

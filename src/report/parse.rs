@@ -1,0 +1,884 @@
+//! Front matter → [`Report`], collecting every problem on the way.
+//!
+//! The parser never stops at the first mistake: an unknown key, a word where a
+//! number belongs and a short row are all reported in one run, each at its
+//! own line and column, and a cell that could not be read is marked
+//! [`Value::Invalid`] so that the sum rules skip it instead of piling up
+//! confusing follow-on errors.
+
+use super::num::{Num, NumError};
+use super::schema::{CellKind, ColumnSpec, Format, RowRole, RowSpec, TableSpec};
+use super::suggest::{Candidate, did_you_mean};
+use super::{Cell, Date, Meta, Origin, Report, Row, RowState, Table, Value};
+use crate::content::yaml::{self, Key, Node, NodeKind, Pos};
+use crate::content::{self, SourcePath};
+use crate::diag::{Finding, codes};
+
+/// What parsing one file gives: the report when it could be read at all, and findings.
+pub struct Parsed {
+    pub report: Option<Report>,
+    pub findings: Vec<Finding>,
+}
+
+/// Metadata keys and their labels.
+const META_KEYS: [(&str, &str); 6] = [
+    ("agency", "机关名称"),
+    ("year", "年度"),
+    ("title", "标题"),
+    ("format", "报告格式"),
+    ("published", "发布日期"),
+    ("slug", "网址名"),
+];
+
+/// Parses the text of a report file.
+pub fn parse_report(source: &SourcePath, text: &str) -> Parsed {
+    let mut p = Parser {
+        file: &source.rel,
+        findings: Vec::new(),
+    };
+    let report = p.report(source, text);
+    Parsed {
+        report,
+        findings: p.findings,
+    }
+}
+
+struct Parser<'a> {
+    file: &'a str,
+    findings: Vec<Finding>,
+}
+
+impl Parser<'_> {
+    fn error(&mut self, pos: Pos, rule: &'static str, msg: impl Into<String>) -> &mut Finding {
+        self.findings
+            .push(Finding::error(self.file, pos, rule, msg));
+        self.findings.last_mut().expect("just pushed")
+    }
+
+    fn report(&mut self, source: &SourcePath, text: &str) -> Option<Report> {
+        let split = match content::split_front_matter(text) {
+            Ok(s) => s,
+            Err((pos, msg)) => {
+                self.error(pos, codes::SYNTAX, msg);
+                return None;
+            }
+        };
+        let root = match yaml::parse(split.yaml, split.yaml_line) {
+            Ok(root) => root,
+            Err(e) => {
+                self.error(e.pos, codes::SYNTAX, e.message);
+                return None;
+            }
+        };
+        let root_pos = Pos::new(split.yaml_line, 1);
+        let Some(entries) = root.as_map() else {
+            let msg = if matches!(root.kind, NodeKind::Null) {
+                "front matter 是空的：至少要写 agency（机关名称）和 year（年度）".to_string()
+            } else {
+                format!("front matter 应是“键: 值”的形式，这里是{}", root.describe())
+            };
+            self.error(root.pos, codes::SYNTAX, msg);
+            return None;
+        };
+        let meta = self.meta(source, entries, root_pos);
+        let format = meta.as_ref().and_then(|m| m.format);
+        let tables = self.tables(entries, format, meta.as_ref().map(|m| m.year), root_pos);
+        let meta = meta?;
+        Some(Report {
+            source: source.clone(),
+            meta,
+            tables,
+            body: split.body.to_string(),
+            body_line: split.body_line,
+            narrative: Default::default(),
+        })
+    }
+
+    // ------------------------------------------------------------ metadata
+
+    fn meta(
+        &mut self,
+        source: &SourcePath,
+        entries: &[(Key, Node)],
+        root_pos: Pos,
+    ) -> Option<Meta> {
+        let get = |name: &str| {
+            entries
+                .iter()
+                .find(|(k, _)| k.name == name)
+                .map(|(k, v)| (k, v))
+        };
+        let table_keys = [Format::V2019, Format::V2021]
+            .iter()
+            .flat_map(|f| f.tables())
+            .map(|t| (t.key, t.title))
+            .collect::<Vec<_>>();
+        for (key, _) in entries {
+            let known = META_KEYS.iter().any(|(k, _)| *k == key.name)
+                || table_keys.iter().any(|(k, _)| *k == key.name);
+            if !known {
+                let candidates: Vec<Candidate> = META_KEYS
+                    .iter()
+                    .chain(table_keys.iter())
+                    .map(|&(key, label)| Candidate { key, label })
+                    .collect();
+                self.unknown_key(key, &candidates, "front matter 顶层");
+            }
+        }
+
+        let agency = match get("agency") {
+            Some((_, v)) => match &v.kind {
+                NodeKind::Str { text, .. } if !text.trim().is_empty() => {
+                    Some((text.trim().to_string(), v.pos))
+                }
+                _ => {
+                    self.error(
+                        v.pos,
+                        codes::METADATA,
+                        format!("agency（机关名称）应是机关的名称，这里是{}", v.describe()),
+                    )
+                    .hint = Some("例如 agency: 西工区司法局".into());
+                    None
+                }
+            },
+            None => {
+                self.error(root_pos, codes::METADATA, "缺少 agency（机关名称）")
+                    .hint = Some("在 front matter 里加一行，例如 agency: 西工区司法局".into());
+                None
+            }
+        };
+        let year = match get("year") {
+            Some((_, v)) => {
+                let text = match &v.kind {
+                    NodeKind::Number(t) => Some(t.as_str()),
+                    NodeKind::Str { text, .. } => Some(text.as_str()),
+                    _ => None,
+                };
+                match text.and_then(|t| t.trim().parse::<i64>().ok()) {
+                    Some(y) if (1990..=2200).contains(&y) => Some((y, v.pos)),
+                    _ => {
+                        self.error(
+                            v.pos,
+                            codes::METADATA,
+                            format!("year（年度）应是四位数的年份，这里是{}", v.describe()),
+                        )
+                        .hint = Some("例如 year: 2021".into());
+                        None
+                    }
+                }
+            }
+            None => {
+                self.error(root_pos, codes::METADATA, "缺少 year（年度）")
+                    .hint = Some("在 front matter 里加一行，例如 year: 2021".into());
+                None
+            }
+        };
+        let text_of = |p: &mut Self, key: &str, label: &str| -> Option<(String, Pos)> {
+            let (_, v) = get(key)?;
+            match &v.kind {
+                NodeKind::Str { text, .. } => Some((text.trim().to_string(), v.pos)),
+                NodeKind::Number(t) => Some((t.clone(), v.pos)),
+                NodeKind::Null => None,
+                _ => {
+                    p.error(
+                        v.pos,
+                        codes::METADATA,
+                        format!("{key}（{label}）应是一段文字，这里是{}", v.describe()),
+                    );
+                    None
+                }
+            }
+        };
+        let title = text_of(self, "title", "标题");
+        let published = text_of(self, "published", "发布日期").and_then(|(t, pos)| {
+            let d = Date::parse(&t);
+            if d.is_none() {
+                self.error(
+                    pos,
+                    codes::METADATA,
+                    format!("published（发布日期）“{t}”不是有效日期"),
+                )
+                .hint = Some("写成 年-月-日，例如 published: 2022-01-20".into());
+            }
+            d
+        });
+        let slug = text_of(self, "slug", "网址名").and_then(|(s, pos)| {
+            let ok = !s.is_empty()
+                && s != "."
+                && s != ".."
+                && !s
+                    .chars()
+                    .any(|c| c.is_whitespace() || c.is_control() || "/\\?#%\"'<>".contains(c));
+            if !ok {
+                self.error(
+                    pos,
+                    codes::METADATA,
+                    format!("slug（网址名）“{s}”不能用作网址的一段"),
+                )
+                .hint = Some("只用字母、数字、汉字和 - _，不要有空格和 / ? # %".into());
+            }
+            ok.then_some(s)
+        });
+        let (format, format_pos) = match get("format") {
+            Some((_, v)) => {
+                let t = match &v.kind {
+                    NodeKind::Number(t) => t.as_str(),
+                    NodeKind::Str { text, .. } => text.as_str(),
+                    _ => "",
+                };
+                match t.trim() {
+                    "2021" => (Some(Format::V2021), Some(v.pos)),
+                    "2019" => (Some(Format::V2019), Some(v.pos)),
+                    _ => {
+                        self.error(v.pos, codes::METADATA, format!("format（报告格式）只能是 \"2019\" 或 \"2021\"，这里是{}", v.describe()))
+                            .hint = Some("2019、2020年度报告用 \"2019\"（国办公开办函〔2019〕60号），2021年度及以后用 \"2021\"（国办公开办函〔2021〕30号）；也可以不写，按年度自动选择".into());
+                        (None, Some(v.pos))
+                    }
+                }
+            }
+            None => (None, None),
+        };
+        let (agency, agency_pos) = agency?;
+        let (year, year_pos) = year?;
+        let format = format.or_else(|| (year >= 2019).then(|| Format::for_year(year)));
+        let file_slug = source
+            .stem
+            .rsplit('/')
+            .next()
+            .unwrap_or(&source.stem)
+            .to_string();
+        Some(Meta {
+            title: title
+                .map(|(t, _)| t)
+                .filter(|t| !t.is_empty())
+                .unwrap_or_else(|| format!("{agency}{year}年政府信息公开工作年度报告")),
+            agency,
+            agency_pos,
+            year,
+            year_pos,
+            format,
+            format_pos,
+            published,
+            slug: slug.unwrap_or(file_slug),
+        })
+    }
+
+    fn unknown_key(&mut self, key: &Key, candidates: &[Candidate], place: &str) {
+        let hint = did_you_mean(&key.name, candidates);
+        let f = self.error(
+            key.pos,
+            codes::UNKNOWN_KEY,
+            format!("{place}没有“{}”这个键", key.name),
+        );
+        f.hint = Some(match hint {
+            Some(h) => format!("是不是 {h}？"),
+            None => format!(
+                "这里可以写的键：{}",
+                candidates
+                    .iter()
+                    .map(|c| c.key)
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ),
+        });
+    }
+
+    // ------------------------------------------------------------ tables
+
+    fn tables(
+        &mut self,
+        entries: &[(Key, Node)],
+        format: Option<Format>,
+        year: Option<i64>,
+        root_pos: Pos,
+    ) -> [Option<Table>; 3] {
+        let mut out: [Option<Table>; 3] = [None, None, None];
+        let any_table = entries.iter().any(|(k, _)| {
+            [
+                "active_disclosure",
+                "applications",
+                "reviews_and_litigation",
+            ]
+            .contains(&k.name.as_str())
+        });
+        let Some(format) = format else {
+            // Before 2019 there were no official tables: a narrative-only report.
+            if let (true, Some(y)) = (any_table, year) {
+                let pos = entries
+                    .iter()
+                    .find(|(k, _)| {
+                        k.name == "applications"
+                            || k.name == "active_disclosure"
+                            || k.name == "reviews_and_litigation"
+                    })
+                    .map(|(k, _)| k.pos)
+                    .unwrap_or(root_pos);
+                self.error(
+                    pos,
+                    "F2",
+                    format!("{y}年度报告没有统一的表格格式（统一格式始于2019年度），不能填写表格"),
+                )
+                .hint = Some("如确为2019年格式的表格，请改正 year，或写明 format: \"2019\"".into());
+            }
+            return out;
+        };
+        for (i, spec) in format.tables().into_iter().enumerate() {
+            match entries.iter().find(|(k, _)| k.name == spec.key) {
+                Some((key, node)) => out[i] = Some(self.table(spec, format, key, node)),
+                None => {
+                    self.error(
+                        root_pos,
+                        "F1",
+                        format!(
+                            "缺少{}（{}）：front matter 里没有 {}",
+                            spec.short, spec.title, spec.key
+                        ),
+                    )
+                    .hint = Some("用 gongkai new 生成的模板里有完整的表格，可以从那里复制".into());
+                }
+            }
+        }
+        out
+    }
+
+    fn table(&mut self, spec: &'static TableSpec, format: Format, key: &Key, node: &Node) -> Table {
+        let mut table = Table {
+            spec,
+            pos: key.pos,
+            rows: spec
+                .rows
+                .iter()
+                .map(|r| Row {
+                    state: RowState::Missing,
+                    pos: key.pos,
+                    cells: r.columns.iter().map(|_| Cell::blank(key.pos)).collect(),
+                })
+                .collect(),
+        };
+        let mut walk = TableWalk {
+            spec,
+            other: format
+                .other()
+                .tables()
+                .into_iter()
+                .find(|t| t.id == spec.id)
+                .expect("both formats have every table"),
+            format,
+            table: &mut table,
+        };
+        walk.map(self, &[], key, node);
+        // Rows never written: the optional （七）总计 is computed, any other is F1.
+        for (i, row_spec) in spec.rows.iter().enumerate() {
+            let row = &mut table.rows[i];
+            if row.state != RowState::Missing {
+                continue;
+            }
+            if row_spec.role == RowRole::OutcomeTotal {
+                for cell in &mut row.cells {
+                    cell.origin = Origin::Computed;
+                }
+            }
+        }
+        table.fill_computed_totals();
+        table
+    }
+}
+
+/// Walks one table's mapping against the row specs of the report's format.
+struct TableWalk<'t> {
+    spec: &'static TableSpec,
+    /// The same table in the other format, to recognise its keys (F2).
+    other: &'static TableSpec,
+    format: Format,
+    table: &'t mut Table,
+}
+
+impl TableWalk<'_> {
+    /// Rows and groups that may appear directly under `prefix`.
+    fn children(
+        spec: &'static TableSpec,
+        prefix: &[&str],
+    ) -> Vec<(&'static str, bool, &'static RowSpec)> {
+        let mut out: Vec<(&'static str, bool, &'static RowSpec)> = Vec::new();
+        for r in spec.rows {
+            if r.path.len() > prefix.len() && r.path[..prefix.len()] == *prefix {
+                let name = r.path[prefix.len()];
+                let is_row = r.path.len() == prefix.len() + 1;
+                if !out.iter().any(|(n, _, _)| *n == name) {
+                    out.push((name, is_row, r));
+                }
+            }
+        }
+        out
+    }
+
+    fn child_label(row: &RowSpec, prefix_len: usize, is_row: bool) -> &'static str {
+        if is_row {
+            row.label
+        } else if prefix_len == 0 && row.section.is_some() {
+            super::schema::RESULTS
+        } else {
+            row.group.unwrap_or(row.label)
+        }
+    }
+
+    fn map(&mut self, p: &mut Parser, prefix: &[&str], key: &Key, node: &Node) {
+        let children = Self::children(self.spec, prefix);
+        let place = self.place_of(prefix);
+        let Some(entries) = node.as_map() else {
+            // A list where the other format has a row: F2, else a type error.
+            let other_row = self.other.row(prefix).map(|(_, r)| r);
+            if let (Some(_), NodeKind::Seq(_)) = (other_row, &node.kind) {
+                p.error(node.pos, "F2", format!(
+                    "{place}：这里写成了一行数，是{}年格式的写法；本报告按{}年格式（{}），这里应是分项的键",
+                    self.format.other().key(), self.format.key(), self.format.document()
+                ));
+            } else {
+                let expected = children
+                    .iter()
+                    .map(|(n, _, _)| *n)
+                    .collect::<Vec<_>>()
+                    .join("、");
+                p.error(
+                    node.pos,
+                    codes::TYPE,
+                    format!(
+                        "{place}应是分项的键（{expected}），这里是{}",
+                        node.describe()
+                    ),
+                );
+            }
+            return;
+        };
+        for (k, v) in entries {
+            let Some(&(name, is_row, row)) = children.iter().find(|(n, _, _)| *n == k.name) else {
+                self.unknown(p, prefix, k, &children);
+                continue;
+            };
+            let mut path = prefix.to_vec();
+            path.push(name);
+            if is_row {
+                let (index, _) = self.spec.row(&path).expect("child row exists");
+                self.row(p, index, row, v);
+            } else {
+                self.map(p, &path, k, v);
+            }
+        }
+        for &(name, is_row, row) in &children {
+            if entries.iter().any(|(k, _)| k.name == name) {
+                continue;
+            }
+            if is_row && row.role == RowRole::OutcomeTotal {
+                continue;
+            }
+            let label = Self::child_label(row, prefix.len(), is_row);
+            let what = if is_row { "一行" } else { "一组" };
+            p.error(
+                key.pos,
+                "F1",
+                format!("{place}缺少{what}：{label}（键 {name}）"),
+            )
+            .hint = Some("整行没有数也要写出来，例如全为 0 的一行写 [0, 0, 0, 0, 0, 0, 0]".into());
+            // Mark the rows below as missing at this position.
+            for r in self.spec.rows.iter().enumerate().filter(|(_, r)| {
+                r.path.starts_with(prefix) && r.path.get(prefix.len()) == Some(&name)
+            }) {
+                self.table.rows[r.0].pos = key.pos;
+            }
+        }
+    }
+
+    /// `表三` for the table itself, `表三 · （三）不予公开` for a group.
+    fn place_of(&self, prefix: &[&str]) -> String {
+        match self
+            .spec
+            .rows
+            .iter()
+            .find(|r| !prefix.is_empty() && r.path.starts_with(prefix))
+        {
+            None => self.spec.short.to_string(),
+            Some(row) => format!(
+                "{} · {}",
+                self.spec.short,
+                Self::child_label(row, prefix.len() - 1, false)
+            ),
+        }
+    }
+
+    fn unknown(
+        &mut self,
+        p: &mut Parser,
+        prefix: &[&str],
+        k: &Key,
+        children: &[(&'static str, bool, &'static RowSpec)],
+    ) {
+        let mut path = prefix.to_vec();
+        path.push(k.name.as_str());
+        let in_other = self.other.rows.iter().find(|r| r.path.starts_with(&path));
+        if let Some(r) = in_other {
+            let label = if r.path.len() == path.len() {
+                r.label
+            } else {
+                r.group.unwrap_or(r.label)
+            };
+            p.error(
+                k.pos,
+                "F2",
+                format!(
+                    "“{}”（{}）属于{}年格式（{}），本报告按{}年格式（{}）填写",
+                    k.name,
+                    label,
+                    self.format.other().key(),
+                    self.format.other().document(),
+                    self.format.key(),
+                    self.format.document()
+                ),
+            )
+            .hint = Some(format!(
+                "{}年格式的{}见 gongkai new 生成的模板；如果本报告确实用{}年格式，请检查 year 和 format",
+                self.format.key(),
+                self.spec.short,
+                self.format.other().key()
+            ));
+            return;
+        }
+        let candidates: Vec<Candidate> = children
+            .iter()
+            .map(|&(name, is_row, row)| Candidate {
+                key: name,
+                label: Self::child_label(row, prefix.len(), is_row),
+            })
+            .collect();
+        let place = format!(
+            "{} · {}",
+            self.spec.short,
+            if prefix.is_empty() {
+                self.spec.key.to_string()
+            } else {
+                prefix.join(".")
+            }
+        );
+        p.unknown_key(k, &candidates, &format!("{place} 下"));
+    }
+
+    fn row(&mut self, p: &mut Parser, index: usize, spec: &'static RowSpec, node: &Node) {
+        let place = self.table.place(index, None);
+        let cols = spec.columns;
+        let has_total = self.spec.has_total_column;
+        let other_row = self.other.row(spec.path).map(|(_, r)| r);
+        let row = &mut self.table.rows[index];
+        row.pos = node.pos;
+        if spec.scalar {
+            if let NodeKind::Seq(items) = &node.kind {
+                if other_row.is_some_and(|o| !o.scalar && o.columns.len() == items.len()) {
+                    p.error(node.pos, "F2", format!(
+                        "{place}：{}年格式这一行只有一列“{}”，这里写了 {} 个数，是{}年格式的写法（{}）",
+                        self.format.key(), cols[0].label, items.len(), self.format.other().key(),
+                        other_row.map(|o| o.columns.iter().map(|c| c.label).collect::<Vec<_>>().join("、")).unwrap_or_default()
+                    ));
+                } else {
+                    p.error(
+                        node.pos,
+                        codes::TYPE,
+                        format!(
+                            "{place}：应是一个数（{}），这里是{}",
+                            cols[0].label,
+                            node.describe()
+                        ),
+                    );
+                }
+                row.state = RowState::Invalid;
+                return;
+            }
+            row.state = RowState::Present;
+            row.cells[0] = cell(p, node, &cols[0], &place);
+            return;
+        }
+        let NodeKind::Seq(items) = &node.kind else {
+            if other_row.is_some_and(|o| o.scalar) && !matches!(node.kind, NodeKind::Map(_)) {
+                p.error(
+                    node.pos,
+                    "F2",
+                    format!(
+                        "{place}：{}年格式这一行有 {} 列（{}），这里只写了一个数，是{}年格式的写法",
+                        self.format.key(),
+                        cols.len(),
+                        labels(cols),
+                        self.format.other().key()
+                    ),
+                );
+            } else {
+                p.error(
+                    node.pos,
+                    codes::TYPE,
+                    format!(
+                        "{place}：应是 {} 个数的列表 [{}]，这里是{}",
+                        cols.len(),
+                        labels(cols),
+                        node.describe()
+                    ),
+                )
+                .hint = Some(format!("例如 [{}]", vec!["0"; cols.len()].join(", ")));
+            }
+            row.state = RowState::Invalid;
+            return;
+        };
+        let full = cols.len();
+        let ok_len = items.len() == full || (has_total && items.len() == full - 1);
+        if !ok_len {
+            let other_fits = other_row.is_some_and(|o| {
+                !o.scalar && o.columns.len() == items.len() && o.columns.len() != full
+            });
+            if other_fits {
+                p.error(
+                    node.pos,
+                    "F2",
+                    format!(
+                        "{place}：{}年格式这一行有 {} 列（{}），这里写了 {} 个数，是{}年格式的写法",
+                        self.format.key(),
+                        full,
+                        labels(cols),
+                        items.len(),
+                        self.format.other().key()
+                    ),
+                );
+            } else {
+                let optional = if has_total {
+                    format!("；最后的“{}”可以省略，省略时自动计算", cols[full - 1].label)
+                } else {
+                    String::new()
+                };
+                let f = p.error(
+                    node.pos,
+                    codes::ROW_LENGTH,
+                    format!(
+                        "{place}：应有 {full} 个数（{}{optional}），这里有 {} 个",
+                        labels(cols),
+                        items.len()
+                    ),
+                );
+                f.expected = Some(full.to_string());
+                f.found = Some(items.len().to_string());
+            }
+            row.state = RowState::Invalid;
+            return;
+        }
+        row.state = RowState::Present;
+        for (c, item) in items.iter().enumerate() {
+            row.cells[c] = cell(p, item, &cols[c], &format!("{place} · {}", cols[c].label));
+        }
+        if items.len() == full - 1 {
+            row.cells[full - 1] = Cell {
+                value: Value::Blank,
+                note: None,
+                pos: node.pos,
+                origin: Origin::Computed,
+            };
+        }
+    }
+}
+
+fn labels(cols: &[ColumnSpec]) -> String {
+    cols.iter().map(|c| c.label).collect::<Vec<_>>().join("、")
+}
+
+/// Reads one cell: a number, blank, "/", or `{ value, note }`.
+fn cell(p: &mut Parser, node: &Node, col: &ColumnSpec, place: &str) -> Cell {
+    let mut out = Cell::blank(node.pos);
+    let entries = match &node.kind {
+        NodeKind::Map(entries) => entries,
+        _ => {
+            out.value = value(p, node, col, place);
+            return out;
+        }
+    };
+    let mut saw_value = false;
+    for (k, v) in entries {
+        match k.name.as_str() {
+            "value" => {
+                saw_value = true;
+                out.value = if matches!(v.kind, NodeKind::Map(_)) {
+                    p.error(
+                        v.pos,
+                        codes::TYPE,
+                        format!("{place}：value 应是一个数，这里是{}", v.describe()),
+                    );
+                    Value::Invalid
+                } else {
+                    value(p, v, col, place)
+                };
+            }
+            "note" => match &v.kind {
+                NodeKind::Str { text, .. } if !text.trim().is_empty() => {
+                    out.note = Some(strip_brackets(text.trim()))
+                }
+                NodeKind::Number(t) => out.note = Some(t.clone()),
+                NodeKind::Null | NodeKind::Str { .. } => {}
+                _ => {
+                    p.error(
+                        v.pos,
+                        codes::TYPE,
+                        format!("{place}：note（备注）应是一段文字，这里是{}", v.describe()),
+                    );
+                }
+            },
+            _ => {
+                let candidates = [
+                    Candidate {
+                        key: "value",
+                        label: "值",
+                    },
+                    Candidate {
+                        key: "note",
+                        label: "备注",
+                    },
+                ];
+                p.unknown_key(k, &candidates, &format!("{place} 的单元格里"));
+            }
+        }
+    }
+    if !saw_value {
+        p.error(
+            node.pos,
+            codes::TYPE,
+            format!("{place}：带备注的单元格缺少 value"),
+        )
+        .hint = Some("写成 { value: 22, note: \"其中修订16件\" }".into());
+        out.value = Value::Invalid;
+    }
+    out
+}
+
+/// A note written with its own brackets, `（其中修订16件）`, is stored without them.
+fn strip_brackets(note: &str) -> String {
+    let inner = note
+        .strip_prefix('（')
+        .and_then(|n| n.strip_suffix('）'))
+        .or_else(|| note.strip_prefix('(').and_then(|n| n.strip_suffix(')')));
+    inner.unwrap_or(note).trim().to_string()
+}
+
+fn value(p: &mut Parser, node: &Node, col: &ColumnSpec, place: &str) -> Value {
+    let what = match col.kind {
+        CellKind::Money => "金额",
+        _ => "数",
+    };
+    match &node.kind {
+        NodeKind::Null => Value::Blank,
+        NodeKind::Number(raw) => match Num::parse(raw) {
+            Ok(n) => Value::Number(n),
+            Err(NumError::TooLarge) => {
+                p.error(
+                    node.pos,
+                    codes::TYPE,
+                    format!("{place}：数值 {raw} 过大（最多 15 位数字），请核对"),
+                );
+                Value::Invalid
+            }
+            Err(NumError::NotDecimal) => {
+                let hint = if raw.contains(['e', 'E']) {
+                    "不要用科学计数法，例如 1000 不要写成 1e3".to_string()
+                } else if raw.starts_with("0x") || raw.starts_with("0o") || raw.starts_with("0b") {
+                    "请写普通的十进制数".to_string()
+                } else {
+                    format!("请写成普通的{what}，例如 12 或 0.5")
+                };
+                p.error(
+                    node.pos,
+                    codes::TYPE,
+                    format!("{place}：“{raw}”不是普通写法的{what}"),
+                )
+                .hint = Some(hint);
+                Value::Invalid
+            }
+        },
+        NodeKind::Str { text, quoted } => {
+            text_value(p, node.pos, text.trim(), *quoted, place, what)
+        }
+        NodeKind::Bool(b) => {
+            p.error(
+                node.pos,
+                codes::TYPE,
+                format!("{place}：这里应填{what}，写成了 {b}"),
+            )
+            .hint = Some("没有就填 0；不适用填 \"/\"；原表空白填 ~".into());
+            Value::Invalid
+        }
+        NodeKind::Seq(_) | NodeKind::Map(_) => {
+            p.error(
+                node.pos,
+                codes::TYPE,
+                format!("{place}：这里应填一个{what}，这里是{}", node.describe()),
+            );
+            Value::Invalid
+        }
+    }
+}
+
+fn text_value(p: &mut Parser, pos: Pos, t: &str, quoted: bool, place: &str, what: &str) -> Value {
+    if t.is_empty() {
+        return Value::Blank;
+    }
+    if t == "/" || t == "／" {
+        return Value::NotApplicable;
+    }
+    let half: String = t
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '．' => '.',
+            _ => c,
+        })
+        .collect();
+    let (msg, hint) = if Num::parse(t).is_ok() && quoted {
+        (
+            format!("“{t}”加了引号，会被当作文字"),
+            format!("数字不要加引号：写 {t}"),
+        )
+    } else if half != t && Num::parse(&half).is_ok() {
+        (format!("“{t}”是全角数字"), format!("请用半角数字：{half}"))
+    } else if t.len() > 1 && t.starts_with('0') && t.bytes().all(|b| b.is_ascii_digit()) {
+        (
+            format!("“{t}”以 0 开头"),
+            format!("去掉前面的 0：{}", t.trim_start_matches('0').max("0")),
+        )
+    } else if t.contains('_') && t.replace('_', "").parse::<u64>().is_ok() {
+        (
+            format!("“{t}”里有下划线"),
+            format!("不要分隔数字：{}", t.replace('_', "")),
+        )
+    } else if let Some((num, note)) = number_with_note(t) {
+        (
+            format!("“{t}”把数和说明写在了一起"),
+            format!("写成 {{ value: {num}, note: \"{note}\" }}"),
+        )
+    } else if ["-", "—", "－", "无", "空", "n/a", "N/A"].contains(&t) {
+        (
+            format!("“{t}”不是{what}"),
+            "没有就填 0；不适用填 \"/\"；原表空白填 ~".to_string(),
+        )
+    } else if [".nan", ".inf", "-.inf", ".NaN", ".Inf"].contains(&t) {
+        (format!("“{t}”不是有效的{what}"), format!("请填写{what}"))
+    } else {
+        (
+            format!("这里应填{what}，写成了文字“{t}”"),
+            "没有就填 0；不适用填 \"/\"；原表空白填 ~".to_string(),
+        )
+    };
+    p.error(pos, codes::TYPE, format!("{place}：{msg}")).hint = Some(hint);
+    Value::Invalid
+}
+
+/// `22（其中修订16件）` → (`22`, `其中修订16件`).
+fn number_with_note(t: &str) -> Option<(String, String)> {
+    let end = t.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+    let (num, rest) = t.split_at(end);
+    if num.is_empty() || Num::parse(num).is_err() {
+        return None;
+    }
+    let note = strip_brackets(rest.trim());
+    (!note.is_empty()).then(|| (num.to_string(), note))
+}
+
+#[cfg(test)]
+mod tests;
