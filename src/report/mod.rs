@@ -87,8 +87,11 @@ pub struct Meta {
     pub year_pos: Pos,
     /// Title as given, or `{agency}{year}年政府信息公开工作年度报告`.
     pub title: String,
-    /// The official format; `None` for reports before 2019 (narrative only).
+    /// The official format the tables follow; `None` for reports before 2019
+    /// (narrative only).
     pub format: Option<Format>,
+    /// The format `format:` declares, when it is written.
+    pub declared_format: Option<Format>,
     /// Where `format:` is written, when it is.
     pub format_pos: Option<Pos>,
     /// Publication date.

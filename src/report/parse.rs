@@ -80,9 +80,19 @@ impl Parser<'_> {
             self.error(root.pos, codes::SYNTAX, msg);
             return None;
         };
-        let meta = self.meta(source, entries, root_pos);
-        let format = meta.as_ref().and_then(|m| m.format);
+        let mut meta = self.meta(source, entries, root_pos);
+        let expected = meta.as_ref().and_then(|m| m.format);
+        let format = match (expected, keys_format(entries)) {
+            (Some(expected), Some((found, pos))) if found != expected => {
+                self.tables_in_other_format(meta.as_ref(), found, pos);
+                Some(found)
+            }
+            _ => expected,
+        };
         let tables = self.tables(entries, format, meta.as_ref().map(|m| m.year), root_pos);
+        if let Some(m) = &mut meta {
+            m.format = format;
+        }
         let meta = meta?;
         Some(Report {
             source: source.clone(),
@@ -240,6 +250,7 @@ impl Parser<'_> {
         };
         let (agency, agency_pos) = agency?;
         let (year, year_pos) = year?;
+        let declared_format = format;
         let format = format.or_else(|| (year >= 2019).then(|| Format::for_year(year)));
         let file_slug = source
             .stem
@@ -257,6 +268,7 @@ impl Parser<'_> {
             year,
             year_pos,
             format,
+            declared_format,
             format_pos,
             published,
             slug: slug.unwrap_or(file_slug),
@@ -281,6 +293,35 @@ impl Parser<'_> {
                     .join("、")
             ),
         });
+    }
+
+    /// F2: the tables are filled in the format of other years. When the
+    /// tables fit the year and only `format:` is wrong, or `format:` agrees
+    /// with the tables, the F2 on the `format:` line (rules) says it all.
+    fn tables_in_other_format(&mut self, meta: Option<&Meta>, found: Format, pos: Pos) {
+        let Some(meta) = meta else { return };
+        let fits = Format::for_year(meta.year);
+        if found == fits || meta.declared_format == Some(found) {
+            return;
+        }
+        let f = self.error(
+            pos,
+            "F2",
+            format!(
+                "表格是按{}年格式（{}）填写的，但{}年度报告应使用{}年格式（{}）",
+                found.key(),
+                found.document(),
+                meta.year,
+                fits.key(),
+                fits.document()
+            ),
+        );
+        f.expected = Some(fits.key().into());
+        f.found = Some(found.key().into());
+        f.hint = Some(format!(
+            "请按{}年格式重填表格（gongkai new 可生成模板）；如果年度写错了，请改正 year",
+            fits.key()
+        ));
     }
 
     // ------------------------------------------------------------ tables
@@ -676,6 +717,46 @@ impl TableWalk<'_> {
             };
         }
     }
+}
+
+/// The format the table keys are written in, when they say so unambiguously,
+/// with the position of the first key that tells.
+fn keys_format(entries: &[(Key, Node)]) -> Option<(Format, Pos)> {
+    fn get<'n>(m: &'n [(Key, Node)], name: &str) -> Option<(Pos, &'n Node)> {
+        m.iter()
+            .find(|(k, _)| k.name == name)
+            .map(|(k, v)| (k.pos, v))
+    }
+    let mut signs: Vec<(Format, Pos)> = Vec::new();
+    if let Some((_, t2)) = get(entries, "active_disclosure")
+        && let Some(m) = t2.as_map()
+    {
+        for (k, v) in m {
+            match (k.name.as_str(), &v.kind) {
+                ("other_services" | "procurement", _) => signs.push((Format::V2019, k.pos)),
+                ("licensing" | "punishment" | "coercion" | "fees", NodeKind::Seq(_)) => {
+                    signs.push((Format::V2019, k.pos))
+                }
+                (
+                    "licensing" | "punishment" | "coercion" | "fees",
+                    NodeKind::Number(_) | NodeKind::Null,
+                ) => signs.push((Format::V2021, k.pos)),
+                _ => {}
+            }
+        }
+    }
+    if let Some((_, t3)) = get(entries, "applications")
+        && let Some((_, outcomes)) = t3.as_map().and_then(|m| get(m, "outcomes"))
+        && let Some((pos, other)) = outcomes.as_map().and_then(|m| get(m, "other_handling"))
+    {
+        match other.kind {
+            NodeKind::Seq(_) => signs.push((Format::V2019, pos)),
+            NodeKind::Map(_) => signs.push((Format::V2021, pos)),
+            _ => {}
+        }
+    }
+    let first = *signs.first()?;
+    signs.iter().all(|(f, _)| *f == first.0).then_some(first)
 }
 
 fn labels(cols: &[ColumnSpec]) -> String {

@@ -6,7 +6,7 @@ use crate::report::{Origin, Report, RowState, Table, Value};
 
 /// F2: the format does not fit the year (2019 tables in a 2021+ report, or the reverse).
 pub fn f2_format_fits_year(file: &str, report: &Report, out: &mut Vec<Finding>) {
-    let (Some(format), Some(pos)) = (report.meta.format, report.meta.format_pos) else {
+    let (Some(format), Some(pos)) = (report.meta.declared_format, report.meta.format_pos) else {
         return;
     };
     let year = report.meta.year;

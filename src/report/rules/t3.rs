@@ -7,11 +7,61 @@ use crate::report::schema::{RowRole, T3_COLUMNS};
 use crate::report::{Origin, Table, Value};
 
 pub fn check(file: &str, t: &Table, out: &mut Vec<Finding>) {
+    let start = out.len();
     t3_1_each_column_balances(file, t, out);
     t3_2_total_row_is_sum_of_outcomes(file, t, out);
     t3_3_total_column_is_sum_of_applicants(file, t, out);
+    point_at_the_likely_cell(t, &mut out[start..]);
     non_negative_integers(file, t, "T3.4", out);
     blank_cells(file, t, "T3.5", out);
+}
+
+/// When one row fails T3.3 and one column fails T3.1/T3.2, the cell where
+/// they cross is almost certainly the mistyped one: a single wrong cell
+/// breaks exactly its row and its column. The row's finding is moved to that
+/// cell and every finding names it.
+fn point_at_the_likely_cell(t: &Table, findings: &mut [Finding]) {
+    let total = T3_COLUMNS.len() - 1;
+    let rows: Vec<usize> = findings
+        .iter()
+        .filter(|f| f.rule == "T3.3")
+        .filter_map(|f| row_at(t, f, total))
+        .collect();
+    let mut cols: Vec<usize> = findings
+        .iter()
+        .filter(|f| f.rule != "T3.3")
+        .filter_map(|f| {
+            T3_COLUMNS
+                .iter()
+                .position(|c| f.place.ends_with(&format!("{}列", c.label)))
+        })
+        .collect();
+    cols.dedup();
+    let ([r], [c]) = (rows.as_slice(), cols.as_slice()) else {
+        return;
+    };
+    let cell = &t.rows[*r].cells[*c];
+    let Value::Number(n) = cell.value else {
+        return;
+    };
+    let label = t.place(*r, Some(*c));
+    for f in findings.iter_mut() {
+        if f.rule == "T3.3" {
+            f.line = cell.pos.line;
+            f.column = cell.pos.column;
+        }
+        f.message.push_str(&format!(
+            "。最可能填错的是：{label}（{}:{}，写的是 {n}）",
+            cell.pos.line, cell.pos.column
+        ));
+    }
+}
+
+/// The row of a T3.3 finding (it sits on the row's 总计 cell).
+fn row_at(t: &Table, f: &Finding, total: usize) -> Option<usize> {
+    t.rows.iter().position(|row| {
+        row.cells[total].pos.line == f.line && row.cells[total].pos.column == f.column
+    })
 }
 
 /// The one official rule: "本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和".
