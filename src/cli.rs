@@ -36,6 +36,27 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
     },
+    /// 本地预览：生成到临时目录并启动网站服务；加 --watch 则保存后自动更新页面
+    Serve {
+        /// 保存文件后自动重新生成并刷新浏览器
+        #[arg(long, short)]
+        watch: bool,
+        /// 端口
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// 监听地址（默认只允许本机访问）
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        /// 启动后打开浏览器
+        #[arg(long)]
+        open: bool,
+        /// 预览文件的目录（默认是一个临时目录，不会改动 public/）
+        #[arg(long, short, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// 不压缩 HTML
+        #[arg(long)]
+        no_minify: bool,
+    },
     /// 新建一份报告：content/<机关>/<年度>.md，表格全部为 0，每行注明官方名称
     New {
         /// 机关名称，例如 西工区司法局

@@ -277,13 +277,26 @@ pub struct Settings {
     pub site: SiteConfig,
     /// Minify HTML (default on).
     pub minify: bool,
-    /// Serve mode: inject the live-reload client.
-    pub live_reload: bool,
 }
 
 impl Settings {
+    /// Reads `site.toml` under `root` and merges the flags.
     pub fn new(root: &Path, output: Option<&Path>, minify: bool) -> Result<Settings, Finding> {
-        let site = SiteConfig::load(root)?;
+        Ok(Settings::with_site(
+            root,
+            output,
+            minify,
+            SiteConfig::load(root)?,
+        ))
+    }
+
+    /// Settings from an already read `site.toml`.
+    pub fn with_site(
+        root: &Path,
+        output: Option<&Path>,
+        minify: bool,
+        site: SiteConfig,
+    ) -> Settings {
         let output_dir = match output {
             Some(o) if o.is_absolute() => o.to_path_buf(),
             Some(o) => std::env::current_dir()
@@ -291,14 +304,13 @@ impl Settings {
                 .unwrap_or_else(|_| o.to_path_buf()),
             None => root.join("public"),
         };
-        Ok(Settings {
+        Settings {
             root: root.to_path_buf(),
             content_dir: root.join("content"),
             output_dir,
             site,
             minify,
-            live_reload: false,
-        })
+        }
     }
 }
 

@@ -15,6 +15,8 @@ pub mod config;
 pub mod content;
 pub mod diag;
 pub mod output;
+pub mod pipeline;
 pub mod render;
 pub mod report;
+pub mod serve;
 pub mod site;

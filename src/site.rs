@@ -74,6 +74,8 @@ pub struct Site {
     pub reports: Vec<Report>,
     /// All findings, sorted by file and line.
     pub findings: Vec<Finding>,
+    /// Index into `reports` by source path.
+    by_source: std::collections::HashMap<String, usize>,
 }
 
 impl Site {
@@ -100,7 +102,21 @@ impl Site {
         c2_one_report_per_agency_and_year(&reports, &mut findings);
         unique_page_addresses(&reports, &mut findings);
         diag::sort(&mut findings);
-        Site { reports, findings }
+        let by_source = reports
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.source.rel.clone(), i))
+            .collect();
+        Site {
+            reports,
+            findings,
+            by_source,
+        }
+    }
+
+    /// The report read from `rel` (`content/…/2021.md`).
+    pub fn report(&self, rel: &str) -> Option<&Report> {
+        self.by_source.get(rel).map(|&i| &self.reports[i])
     }
 
     pub fn has_errors(&self) -> bool {

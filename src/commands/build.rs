@@ -85,7 +85,7 @@ pub fn build_site(
         bar
     });
     let count = std::sync::atomic::AtomicUsize::new(0);
-    let result = renderer.render(&jobs, |file| {
+    let result = renderer.render(&jobs, |_, file| {
         count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if let Some(b) = &bar
             && file.path.ends_with("index.html")

@@ -28,6 +28,26 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             build::run(root, output.as_deref(), !no_minify, cli.quiet)
         }
         Command::Check { format } => check::run(root, format),
+        Command::Serve {
+            watch,
+            port,
+            host,
+            open,
+            output,
+            no_minify,
+        } => {
+            crate::serve::run(crate::serve::ServeOptions {
+                root: root.to_path_buf(),
+                host,
+                port,
+                watch,
+                open,
+                output,
+                minify: !no_minify,
+                quiet: cli.quiet,
+            })?;
+            Ok(ExitCode::from(EXIT_OK))
+        }
         Command::New { agency, year } => new::run(root, &agency, year),
         Command::Init { dir } => init::run(dir.as_deref().unwrap_or(root)),
     }

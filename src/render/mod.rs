@@ -39,14 +39,18 @@ impl From<std::io::Error> for RenderError {
     }
 }
 
-/// A unit of rendering work.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// A unit of rendering work. Incremental rebuilds re-run the jobs whose
+/// inputs changed (see [`crate::pipeline`]).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Job {
+    /// `index.html`: every report's listing data.
     Index,
+    /// `404.html`
     NotFound,
+    /// The theme's static files.
     Statics,
-    /// The report at this index of `site.reports`: its page and data files.
-    Report(usize),
+    /// One report's page and data files, by its source path (`content/…/2021.md`).
+    Report(String),
 }
 
 /// Renders pages with one theme for one site.
@@ -70,30 +74,38 @@ impl<'a> Renderer<'a> {
     /// Every job of a full build.
     pub fn all_jobs(&self) -> Vec<Job> {
         let mut jobs = vec![Job::Index, Job::NotFound, Job::Statics];
-        jobs.extend((0..self.site.reports.len()).map(Job::Report));
+        jobs.extend(
+            self.site
+                .reports
+                .iter()
+                .map(|r| Job::Report(r.source.rel.clone())),
+        );
         jobs
     }
 
     /// Runs `jobs` in parallel and hands every file to `sink`.
     pub fn render<F>(&self, jobs: &[Job], sink: F) -> Result<(), RenderError>
     where
-        F: Fn(OutputFile) -> std::io::Result<()> + Sync,
+        F: Fn(&Job, OutputFile) -> std::io::Result<()> + Sync,
     {
         jobs.par_iter().try_for_each(|job| {
-            for file in self.job(*job)? {
-                sink(file)?;
+            for file in self.job(job)? {
+                sink(job, file)?;
             }
             Ok(())
         })
     }
 
-    /// The files of one job.
-    pub fn job(&self, job: Job) -> Result<Vec<OutputFile>, RenderError> {
+    /// The files of one job (none for a report that no longer exists).
+    pub fn job(&self, job: &Job) -> Result<Vec<OutputFile>, RenderError> {
         match job {
             Job::Index => Ok(vec![self.index()?]),
             Job::NotFound => Ok(vec![self.not_found()?]),
             Job::Statics => Ok(self.statics()),
-            Job::Report(i) => self.report(&self.site.reports[i]),
+            Job::Report(rel) => match self.site.report(rel) {
+                Some(r) => self.report(r),
+                None => Ok(Vec::new()),
+            },
         }
     }
 
@@ -169,7 +181,12 @@ impl<'a> Renderer<'a> {
         self.page("404.html", "404.html".into(), &view)
     }
 
+    /// The theme's static files, and the marker that says gongkai owns the folder.
     fn statics(&self) -> Vec<OutputFile> {
+        let marker = OutputFile {
+            path: crate::output::MARKER.into(),
+            bytes: crate::output::MARKER_TEXT.as_bytes().to_vec(),
+        };
         self.theme
             .statics
             .iter()
@@ -177,6 +194,7 @@ impl<'a> Renderer<'a> {
                 path: format!("static/{path}"),
                 bytes: bytes.clone(),
             })
+            .chain(std::iter::once(marker))
             .collect()
     }
 

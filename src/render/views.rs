@@ -27,8 +27,6 @@ pub struct SiteView {
     pub owner: Owner,
     /// `gongkai 0.1.0`
     pub generator: String,
-    /// True only in `serve`: the page loads the live-reload client.
-    pub live_reload: bool,
 }
 
 impl SiteView {
@@ -43,15 +41,10 @@ impl SiteView {
             title: site.title.clone(),
             language: site.language.clone(),
             base_url: site.base_url.clone(),
-            base_path: if settings.live_reload {
-                "/".into()
-            } else {
-                site.base_path()
-            },
+            base_path: site.base_path(),
             domain,
             owner: site.owner.clone(),
             generator: format!("gongkai {}", env!("CARGO_PKG_VERSION")),
-            live_reload: settings.live_reload,
         }
     }
 }

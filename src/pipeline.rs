@@ -1,0 +1,416 @@
+//! The build as a stateful pipeline, for rebuilding only what changed.
+//!
+//! A [`Pipeline`] keeps what the last run loaded (every report file, the
+//! assembled [`Site`], the theme) and what it wrote (every output file with
+//! the job that made it and a hash of its bytes). [`Pipeline::apply`] takes
+//! the source changes a watcher saw, reloads and re-checks only the changed
+//! reports, works out from the **dependency map** ([`Input`] → [`Job`]) which
+//! jobs must run again, and writes only the outputs whose bytes changed. The
+//! result is always the tree a full build of the same sources writes.
+
+use crate::config::Settings;
+use crate::content::{self, SourcePath};
+use crate::diag::Finding;
+use crate::render::theme::Theme;
+use crate::render::{Job, OutputFile, RenderError, Renderer};
+use crate::report::{Headline, Report};
+use crate::site::{LoadedFile, Site, load_file, report_dir};
+use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// A change in the sources, as the watcher classifies it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    /// A report file was created, modified or removed.
+    Report(PathBuf),
+    /// A folder under `content/` appeared, moved or went: re-read every report.
+    Rescan,
+    /// `site.toml` changed: everything is rebuilt.
+    Config,
+    /// A file of the active theme changed: everything is re-rendered.
+    Theme,
+}
+
+/// What a job reads. The dependency map is [`job_inputs`]: a job must run
+/// again when one of its inputs changed.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Input {
+    /// `site.toml`
+    Config,
+    /// The theme's templates and static files.
+    Theme,
+    /// One report (its tables, narrative and metadata), by source path.
+    Report(String),
+    /// What listings show of each report: agency, year, title, date, address,
+    /// headline figures; and which reports exist.
+    Listings,
+}
+
+/// The inputs of a job.
+pub fn job_inputs(job: &Job) -> Vec<Input> {
+    let mut inputs = vec![Input::Config, Input::Theme];
+    match job {
+        Job::Index => inputs.push(Input::Listings),
+        Job::NotFound | Job::Statics => {}
+        Job::Report(rel) => inputs.push(Input::Report(rel.clone())),
+    }
+    inputs
+}
+
+/// The jobs whose inputs intersect `changed`, out of `jobs`.
+pub fn dependents(changed: &BTreeSet<Input>, jobs: &[Job]) -> Vec<Job> {
+    jobs.iter()
+        .filter(|job| job_inputs(job).iter().any(|i| changed.contains(i)))
+        .cloned()
+        .collect()
+}
+
+/// What listings show of a report: when this changes, listings are re-rendered.
+#[derive(Debug, PartialEq)]
+struct ListingKey {
+    agency: String,
+    year: i64,
+    title: String,
+    published: Option<crate::report::Date>,
+    dir: String,
+    headline: Headline,
+}
+
+fn listing_key(r: &Report) -> ListingKey {
+    ListingKey {
+        agency: r.meta.agency.clone(),
+        year: r.meta.year,
+        title: r.meta.title.clone(),
+        published: r.meta.published,
+        dir: report_dir(r),
+        headline: r.headline(),
+    }
+}
+
+/// Where a pipeline writes.
+pub trait Sink: Sync {
+    fn write(&self, file: &OutputFile) -> std::io::Result<()>;
+    fn remove(&self, path: &str) -> std::io::Result<()>;
+}
+
+/// Writes into a folder, each file atomically (a reader never sees half a file).
+pub struct DirSink {
+    pub root: PathBuf,
+}
+
+impl Sink for DirSink {
+    fn write(&self, file: &OutputFile) -> std::io::Result<()> {
+        let tmp = format!("{}.gongkai-tmp", file.path);
+        crate::output::write_into(
+            &self.root,
+            &OutputFile {
+                path: tmp.clone(),
+                bytes: file.bytes.clone(),
+            },
+        )?;
+        std::fs::rename(self.root.join(&tmp), self.root.join(&file.path))
+    }
+
+    fn remove(&self, path: &str) -> std::io::Result<()> {
+        let full = self.root.join(path);
+        match std::fs::remove_file(&full) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+        // Remove folders left empty, up to the root.
+        let mut dir = full.parent();
+        while let Some(d) = dir {
+            if d == self.root || std::fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+        Ok(())
+    }
+}
+
+/// Why a run wrote nothing.
+#[derive(Debug)]
+pub enum Stop {
+    /// Errors in the sources (reports, `site.toml`, theme): the last good
+    /// output stays. All findings, warnings included.
+    Findings(Vec<Finding>),
+    /// Could not write.
+    Io(std::io::Error),
+}
+
+/// What a successful run did.
+#[derive(Debug, Default)]
+pub struct Applied {
+    /// Output paths written or removed because their bytes changed.
+    pub changed: Vec<String>,
+    /// The findings of the whole site (warnings only).
+    pub findings: Vec<Finding>,
+    /// Number of jobs that ran.
+    pub jobs: usize,
+}
+
+/// The state kept between runs.
+pub struct Pipeline {
+    pub root: PathBuf,
+    output: Option<PathBuf>,
+    minify: bool,
+    pub settings: Settings,
+    theme: Option<Theme>,
+    files: BTreeMap<String, LoadedFile>,
+    pub site: Site,
+    /// Every output file of the last successful run: its job and a hash of its bytes.
+    outputs: BTreeMap<String, (Job, u64)>,
+    /// Inputs changed since the last successful run.
+    pending: BTreeSet<Input>,
+}
+
+/// One output of a run: the file itself only when its bytes changed.
+struct Produced {
+    job: Job,
+    path: String,
+    hash: u64,
+    changed: Option<OutputFile>,
+}
+
+/// Renders `jobs`, keeping only the files that differ from `previous`.
+fn render_changed(
+    renderer: &Renderer,
+    jobs: &[Job],
+    previous: &BTreeMap<String, (Job, u64)>,
+) -> Result<Vec<Produced>, Stop> {
+    let produced = Mutex::new(Vec::new());
+    renderer
+        .render(jobs, |job, file| {
+            let hash = hash(&file.bytes);
+            let same = previous
+                .get(&file.path)
+                .is_some_and(|(_, old)| *old == hash);
+            let p = Produced {
+                job: job.clone(),
+                path: file.path.clone(),
+                hash,
+                changed: (!same).then_some(file),
+            };
+            produced.lock().expect("no panics while locked").push(p);
+            Ok(())
+        })
+        .map_err(|e| match e {
+            RenderError::Template(f) => Stop::Findings(vec![f]),
+            RenderError::Io(e) => Stop::Io(e),
+        })?;
+    Ok(produced.into_inner().expect("no panics while locked"))
+}
+
+fn hash(bytes: &[u8]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+impl Pipeline {
+    /// Loads everything (nothing is written until [`Pipeline::run`]).
+    pub fn new(root: &Path, output: Option<&Path>, minify: bool) -> Pipeline {
+        // Placeholder until the first run reads site.toml (pending: Config).
+        let settings = Settings::with_site(root, output, minify, Default::default());
+        Pipeline {
+            root: root.to_path_buf(),
+            output: output.map(Path::to_path_buf),
+            minify,
+            settings,
+            theme: None,
+            files: BTreeMap::new(),
+            site: Site::default(),
+            outputs: BTreeMap::new(),
+            pending: [Input::Config].into(),
+        }
+    }
+
+    /// Runs after `changes`: reloads what changed, re-renders what depends on
+    /// it and writes the outputs whose bytes changed. With no previous run,
+    /// builds everything.
+    pub fn run(&mut self, changes: &[Change], sink: &dyn Sink) -> Result<Applied, Stop> {
+        self.reload(changes)?;
+        let findings = self.site.findings.clone();
+        if self.site.has_errors() {
+            return Err(Stop::Findings(findings));
+        }
+        let theme = self.theme.as_ref().expect("reload loads the theme");
+        let renderer = Renderer::new(&self.settings, theme, &self.site);
+        let jobs = self.plan(&renderer.all_jobs());
+        let produced = render_changed(&renderer, &jobs, &self.outputs)?;
+        let changed = self.write(&jobs, produced, sink)?;
+        self.pending.clear();
+        Ok(Applied {
+            changed,
+            findings,
+            jobs: jobs.len(),
+        })
+    }
+
+    /// The jobs to run: all after a config or theme change, else those whose
+    /// inputs changed, plus the jobs of reports that are gone (to remove their files).
+    fn plan(&self, all_jobs: &[Job]) -> Vec<Job> {
+        let full = self.pending.contains(&Input::Config) || self.pending.contains(&Input::Theme);
+        let mut jobs = if full {
+            all_jobs.to_vec()
+        } else {
+            dependents(&self.pending, all_jobs)
+        };
+        let live: BTreeSet<&Job> = all_jobs.iter().collect();
+        let gone: BTreeSet<Job> = self
+            .outputs
+            .values()
+            .map(|(j, _)| j.clone())
+            .filter(|j| !live.contains(j))
+            .collect();
+        jobs.extend(gone);
+        jobs
+    }
+
+    /// Writes the changed files, removes the files the re-run jobs no longer
+    /// make, and records the new state. Returns the paths that changed.
+    fn write(
+        &mut self,
+        jobs: &[Job],
+        produced: Vec<Produced>,
+        sink: &dyn Sink,
+    ) -> Result<Vec<String>, Stop> {
+        let mut changed = Vec::new();
+        for p in &produced {
+            if let Some(file) = &p.changed {
+                sink.write(file).map_err(Stop::Io)?;
+                changed.push(p.path.clone());
+            }
+        }
+        let rerun: BTreeSet<&Job> = jobs.iter().collect();
+        let now: BTreeSet<&str> = produced.iter().map(|p| p.path.as_str()).collect();
+        let stale: Vec<String> = self
+            .outputs
+            .iter()
+            .filter(|(path, (job, _))| rerun.contains(job) && !now.contains(path.as_str()))
+            .map(|(path, _)| path.clone())
+            .collect();
+        for path in stale {
+            sink.remove(&path).map_err(Stop::Io)?;
+            self.outputs.remove(&path);
+            changed.push(path);
+        }
+        for p in produced {
+            self.outputs.insert(p.path, (p.job, p.hash));
+        }
+        changed.sort();
+        Ok(changed)
+    }
+
+    /// Brings the loaded state up to date with `changes` and records which inputs changed.
+    fn reload(&mut self, changes: &[Change]) -> Result<(), Stop> {
+        if changes.contains(&Change::Config) {
+            self.pending.insert(Input::Config);
+        }
+        if changes.contains(&Change::Theme) {
+            self.pending.insert(Input::Theme);
+        }
+        if self.pending.contains(&Input::Config) {
+            self.settings = Settings::new(&self.root, self.output.as_deref(), self.minify)
+                .map_err(|f| Stop::Findings(vec![f]))?;
+            let files = crate::site::load_all(&self.settings).map_err(Stop::Io)?;
+            self.files = files
+                .into_iter()
+                .map(|f| (f.source.rel.clone(), f))
+                .collect();
+            self.theme = None;
+        } else {
+            for change in changes {
+                match change {
+                    Change::Report(path) => self.reload_report(path),
+                    Change::Rescan => {
+                        let found =
+                            content::discover(&self.settings.root, &self.settings.content_dir)
+                                .map_err(Stop::Io)?;
+                        let mut paths: BTreeSet<PathBuf> =
+                            self.files.values().map(|f| f.source.path.clone()).collect();
+                        paths.extend(found.into_iter().map(|s| s.path));
+                        for path in paths {
+                            self.reload_report(&path);
+                        }
+                    }
+                    Change::Config | Change::Theme => {}
+                }
+            }
+        }
+        if self.theme.is_none() || self.pending.contains(&Input::Theme) {
+            self.theme = None;
+            self.theme = Some(
+                Theme::load(&self.settings.root, &self.settings.site.theme)
+                    .map_err(|f| Stop::Findings(vec![f]))?,
+            );
+        }
+        self.site = Site::assemble(self.files.values().cloned().collect());
+        Ok(())
+    }
+
+    /// Re-reads one report file (or forgets it when it is gone).
+    fn reload_report(&mut self, path: &Path) {
+        let source = content::source_path(&self.settings.root, &self.settings.content_dir, path);
+        let old = self.files.remove(&source.rel);
+        let new = (path.is_file() && content::is_report_file(path))
+            .then(|| load_file(&self.settings, &source));
+        let old_key = old
+            .as_ref()
+            .and_then(|f| f.report.as_ref())
+            .map(listing_key);
+        let new_key = new
+            .as_ref()
+            .and_then(|f| f.report.as_ref())
+            .map(listing_key);
+        if old_key != new_key {
+            self.pending.insert(Input::Listings);
+        }
+        self.pending.insert(Input::Report(source.rel.clone()));
+        if let Some(f) = new {
+            self.files.insert(source.rel, f);
+        }
+    }
+
+    /// The source files currently loaded.
+    pub fn sources(&self) -> impl Iterator<Item = &SourcePath> {
+        self.files.values().map(|f| &f.source)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_change_reruns_its_page_and_the_listings_only() {
+        let jobs = vec![
+            Job::Index,
+            Job::NotFound,
+            Job::Statics,
+            Job::Report("content/a/2021.md".into()),
+            Job::Report("content/a/2022.md".into()),
+        ];
+        let cases: Vec<(Vec<Input>, Vec<Job>)> = vec![
+            (
+                vec![Input::Report("content/a/2021.md".into())],
+                vec![Job::Report("content/a/2021.md".into())],
+            ),
+            (
+                vec![Input::Report("content/a/2021.md".into()), Input::Listings],
+                vec![Job::Index, Job::Report("content/a/2021.md".into())],
+            ),
+            (vec![Input::Listings], vec![Job::Index]),
+            (vec![Input::Theme], jobs.clone()),
+            (vec![Input::Config], jobs.clone()),
+            (vec![], vec![]),
+        ];
+        for (changed, expected) in cases {
+            let changed: BTreeSet<Input> = changed.into_iter().collect();
+            assert_eq!(dependents(&changed, &jobs), expected, "{changed:?}");
+        }
+    }
+}
