@@ -20,3 +20,4 @@ pub mod render;
 pub mod report;
 pub mod serve;
 pub mod site;
+pub mod synth;

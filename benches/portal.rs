@@ -1,0 +1,287 @@
+//! Benchmarks (not tests: nothing here asserts a time).
+//!
+//! ```sh
+//! cargo bench --bench portal -- --reports 1000
+//! ```
+//!
+//! Generates a synthetic portal (deterministic from `--seed`), then measures
+//! with the release `gongkai` binary: `check` and full `build` time and peak
+//! memory, output size per report, and in `serve --watch` the time from an
+//! editor's save of one report (and of `site.toml`) to the reload event.
+
+use clap::Parser;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+#[derive(Parser, Debug)]
+#[command(about = "gongkai benchmarks")]
+struct Args {
+    /// Number of reports in the synthetic portal.
+    #[arg(long, default_value_t = 1000)]
+    reports: usize,
+    /// Seed of the generator.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Runs per timing (the median is reported).
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+    /// Report edits timed in `serve --watch`.
+    #[arg(long, default_value_t = 20)]
+    edits: usize,
+    /// Work folder.
+    #[arg(long, default_value = "target/bench")]
+    dir: PathBuf,
+    /// Ignored (cargo bench passes it).
+    #[arg(long, hide = true)]
+    bench: bool,
+    /// Skip the serve --watch latency.
+    #[arg(long)]
+    no_serve: bool,
+}
+
+fn main() {
+    let args = Args::parse();
+    let gongkai = PathBuf::from(env!("CARGO_BIN_EXE_gongkai"));
+    let site = args.dir.join(format!("site-{}", args.reports));
+    let _ = std::fs::remove_dir_all(&site);
+    let t = Instant::now();
+    gongkai::synth::generate(&site, args.reports, args.seed).expect("generate");
+    println!(
+        "# gongkai benchmark: {} reports (seed {}), {} runs each, median\n",
+        args.reports, args.seed, args.runs
+    );
+    println!(
+        "generated in {:.2} s: {}\n",
+        t.elapsed().as_secs_f64(),
+        site.display()
+    );
+    println!("| measure | value |\n|---|---|");
+
+    let out = args.dir.join(format!("public-{}", args.reports));
+    let (check, check_rss) = median_run(&gongkai, &site, &["check", "--quiet"], args.runs, || ());
+    row("check: time", format!("{:.3} s", check));
+    row("check: peak RSS", mb(check_rss));
+    let build_args = [
+        "build",
+        "--quiet",
+        "--output",
+        out.to_str().expect("utf-8 path"),
+    ];
+    let (build, build_rss) = median_run(&gongkai, &site, &build_args, args.runs, || {
+        let _ = std::fs::remove_dir_all(&out);
+    });
+    row("build (clean): time", format!("{:.3} s", build));
+    row("build (clean): peak RSS", mb(build_rss));
+    let (files, bytes) = size(&out);
+    row(
+        "output: files per report",
+        format!("{:.1}", files as f64 / args.reports as f64),
+    );
+    row(
+        "output: bytes per report",
+        format!("{:.0}", bytes as f64 / args.reports as f64),
+    );
+
+    if !args.no_serve {
+        let (edit, toml) = serve_latency(&gongkai, &site, &args.dir, args.edits);
+        row(
+            &format!(
+                "serve --watch: save one report → reload event (median of {})",
+                edit.len()
+            ),
+            ms(median(edit.clone())),
+        );
+        row(
+            "serve --watch: save one report → reload event (max)",
+            ms(edit.iter().cloned().fold(0.0, f64::max)),
+        );
+        row("serve --watch: save site.toml → reload event", ms(toml));
+    }
+}
+
+fn row(name: &str, value: String) {
+    println!("| {name} | {value} |");
+}
+
+fn ms(seconds: f64) -> String {
+    format!("{:.1} ms", seconds * 1000.0)
+}
+
+fn mb(kb: u64) -> String {
+    format!("{:.0} MB", kb as f64 / 1024.0)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// Runs `gongkai --root site args` `runs` times under `/usr/bin/time`:
+/// median seconds and the largest peak RSS (KB).
+fn median_run(
+    gongkai: &Path,
+    site: &Path,
+    args: &[&str],
+    runs: usize,
+    before: impl Fn(),
+) -> (f64, u64) {
+    let mut times = Vec::new();
+    let mut rss = 0;
+    for _ in 0..runs {
+        before();
+        let (secs, kb) = timed(gongkai, site, args);
+        times.push(secs);
+        rss = rss.max(kb);
+    }
+    (median(times), rss)
+}
+
+fn timed(gongkai: &Path, site: &Path, args: &[&str]) -> (f64, u64) {
+    let start = Instant::now();
+    let time = Path::new("/usr/bin/time");
+    let output = if time.exists() {
+        Command::new(time)
+            .args(["-f", "%M"])
+            .arg(gongkai)
+            .arg("--root")
+            .arg(site)
+            .args(args)
+            .output()
+    } else {
+        Command::new(gongkai)
+            .arg("--root")
+            .arg(site)
+            .args(args)
+            .output()
+    }
+    .expect("run gongkai");
+    let secs = start.elapsed().as_secs_f64();
+    assert!(
+        output.status.success(),
+        "gongkai {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let kb = String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .last()
+        .and_then(|l| l.trim().parse().ok())
+        .unwrap_or(0);
+    (secs, kb)
+}
+
+fn size(dir: &Path) -> (u64, u64) {
+    let (mut files, mut bytes) = (0, 0);
+    for e in walkdir::WalkDir::new(dir).into_iter().flatten() {
+        if e.file_type().is_file() {
+            files += 1;
+            bytes += e.metadata().map(|m| m.len()).unwrap_or(0);
+        }
+    }
+    (files, bytes)
+}
+
+/// Starts `serve --watch`, saves reports like an editor (temp file + rename)
+/// and times each save to its reload event; then `site.toml`.
+fn serve_latency(gongkai: &Path, site: &Path, dir: &Path, edits: usize) -> (Vec<f64>, f64) {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .expect("port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let out = dir.join("serve-output");
+    let _ = std::fs::remove_dir_all(&out);
+    let mut child = Command::new(gongkai)
+        .arg("--root")
+        .arg(site)
+        .args([
+            "serve",
+            "--watch",
+            "--quiet",
+            "--port",
+            &port.to_string(),
+            "--output",
+        ])
+        .arg(&out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve");
+    let deadline = Instant::now() + Duration::from_secs(600);
+    let events = loop {
+        if let Ok(s) = TcpStream::connect(("127.0.0.1", port)) {
+            break subscribe(s);
+        }
+        assert!(Instant::now() < deadline, "serve did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    wait_for(&events, "ok", |_| true);
+    let reports: Vec<PathBuf> = walkdir::WalkDir::new(site.join("content"))
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| e.into_path())
+        .collect();
+    let mut latencies = Vec::new();
+    for i in 0..edits {
+        let path = &reports[(i * 7919) % reports.len()];
+        let text = std::fs::read_to_string(path).expect("read");
+        let edited = text.replacen("## 五、", &format!("第{i}次修改。\n\n## 五、"), 1);
+        let start = save(path, &edited);
+        wait_for(&events, "reload", |data| data.contains("\"paths\""));
+        latencies.push(start.elapsed().as_secs_f64());
+        std::thread::sleep(Duration::from_millis(60));
+    }
+    let toml = site.join("site.toml");
+    let text = std::fs::read_to_string(&toml).expect("site.toml");
+    let start = save(&toml, &text.replace("（基准测试）", "（基准测试·改）"));
+    wait_for(&events, "reload", |_| true);
+    let toml_latency = start.elapsed().as_secs_f64();
+    let _ = child.kill();
+    let _ = child.wait();
+    (latencies, toml_latency)
+}
+
+fn save(path: &Path, text: &str) -> Instant {
+    let tmp = path.with_extension("md.bench-tmp~");
+    std::fs::write(&tmp, text).expect("write");
+    let start = Instant::now();
+    std::fs::rename(&tmp, path).expect("rename");
+    start
+}
+
+fn subscribe(mut stream: TcpStream) -> mpsc::Receiver<(String, String)> {
+    stream
+        .write_all(b"GET /__gongkai/events HTTP/1.0\r\nHost: localhost\r\n\r\n")
+        .expect("request");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut event = String::new();
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            if let Some(e) = line.strip_prefix("event: ") {
+                event = e.to_string();
+            } else if let Some(d) = line.strip_prefix("data: ")
+                && tx.send((event.clone(), d.to_string())).is_err()
+            {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+fn wait_for(rx: &mpsc::Receiver<(String, String)>, name: &str, ok: impl Fn(&str) -> bool) {
+    loop {
+        let (event, data) = rx
+            .recv_timeout(Duration::from_secs(600))
+            .unwrap_or_else(|_| panic!("no {name} event"));
+        if event == name && ok(&data) {
+            return;
+        }
+        assert!(event != "errors", "the site has errors: {data}");
+    }
+}
