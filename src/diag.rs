@@ -69,6 +69,10 @@ pub mod codes {
     pub const ROW_LENGTH: &str = "FM6";
     /// Markdown that will not render as the author meant.
     pub const MARKDOWN: &str = "MD1";
+    /// A placeholder (`{{新收申请}}`) that names nothing.
+    pub const PLACEHOLDER: &str = "MD2";
+    /// Template text left unfilled (`（请填写）`).
+    pub const UNFINISHED: &str = "MD3";
 }
 
 impl Finding {

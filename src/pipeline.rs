@@ -348,7 +348,7 @@ impl Pipeline {
                     .map_err(|f| Stop::Findings(vec![f]))?,
             );
         }
-        self.site = Site::assemble(self.files.values().cloned().collect());
+        self.site = Site::assemble(self.files.values().cloned().collect(), &self.settings.site);
         Ok(())
     }
 

@@ -4,7 +4,7 @@
 //! rules) so that a watcher can reload one file; [`Site::assemble`] then adds
 //! the cross-report rules and orders the reports.
 
-use crate::config::Settings;
+use crate::config::{Settings, SiteConfig};
 use crate::content::{self, SourcePath};
 use crate::diag::{self, Finding};
 use crate::report::Report;
@@ -52,6 +52,7 @@ pub fn load_file(settings: &Settings, source: &SourcePath) -> LoadedFile {
             level: agency.and_then(|a| a.level),
         };
         findings.extend(check_report(&report, &ctx));
+        report.fingerprint = crate::report::rules::cross::fingerprint(&report.body);
         report
     });
     LoadedFile {
@@ -80,7 +81,7 @@ pub struct Site {
 
 impl Site {
     /// Orders the reports and runs the cross-report rules.
-    pub fn assemble(files: Vec<LoadedFile>) -> Site {
+    pub fn assemble(files: Vec<LoadedFile>, config: &SiteConfig) -> Site {
         let mut findings = Vec::new();
         let mut reports = Vec::new();
         for f in files {
@@ -99,7 +100,7 @@ impl Site {
                     &b.source.rel,
                 ))
         });
-        c2_one_report_per_agency_and_year(&reports, &mut findings);
+        findings.extend(crate::report::rules::cross::check_portal(&reports, config));
         unique_page_addresses(&reports, &mut findings);
         diag::sort(&mut findings);
         let by_source = reports
@@ -138,34 +139,6 @@ pub fn report_dir(report: &Report) -> String {
     match report.source.stem.rsplit_once('/') {
         Some((folder, _)) => format!("{folder}/{}/", report.meta.slug),
         None => format!("{}/", report.meta.slug),
-    }
-}
-
-/// C2: two reports for the same agency and year.
-fn c2_one_report_per_agency_and_year(reports: &[Report], out: &mut Vec<Finding>) {
-    let mut seen: BTreeMap<(&str, i64), &Report> = BTreeMap::new();
-    // Files in path order, so that the finding lands on the later file.
-    let mut by_path: Vec<&Report> = reports.iter().collect();
-    by_path.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
-    for r in by_path {
-        let key = (r.meta.agency.as_str(), r.meta.year);
-        match seen.get(&key) {
-            Some(first) => out.push(
-                Finding::error(
-                    &r.source.rel,
-                    r.meta.year_pos,
-                    "C2",
-                    format!(
-                        "{}{}年度已有一份报告（{}）：同一机关同一年度只能有一份报告",
-                        r.meta.agency, r.meta.year, first.source.rel
-                    ),
-                )
-                .hint("如果这是更正后的版本，请删除或合并旧文件；如果年度写错了，请改正 year"),
-            ),
-            None => {
-                seen.insert(key, r);
-            }
-        }
     }
 }
 

@@ -351,7 +351,11 @@ mod tests {
             };
             let parsed = parse_report(&src, &text);
             assert!(parsed.findings.is_empty(), "{year}: {:?}", parsed.findings);
-            let findings = check_report(&parsed.report.unwrap(), &RuleContext::default());
+            let mut report = parsed.report.unwrap();
+            let opts = crate::report::narrative::MarkdownOptions::default();
+            report.narrative =
+                crate::report::narrative::render(&report.body, report.body_line, "x", opts).0;
+            let findings = check_report(&report, &RuleContext::default());
             assert!(findings.is_empty(), "{year}: {findings:?}\n{text}");
             assert!(text.len() > 2000, "{year}: {} bytes", text.len());
             carried = next;

@@ -85,21 +85,20 @@ fn every_kind_of_edit_gives_the_full_build() {
     let c = f.report("content/示例区示例局/2021.md");
     assert_eq!(f.step("headline", &[c]), 2);
 
-    // A new report.
+    // A new report (of a new agency).
     let text = f
         .site
         .read("content/示例区示例局/2023.md")
-        .replace("year: 2023", "year: 2024")
-        .replace("2023年", "2024年");
-    f.site.write("content/示例区示例局/2024.md", &text);
-    let c = f.report("content/示例区示例局/2024.md");
+        .replace("agency: 示例区示例局", "agency: 新设局");
+    f.site.write("content/新设局/2023.md", &text);
+    let c = f.report("content/新设局/2023.md");
     assert_eq!(f.step("new report", &[c]), 2);
 
     // A deleted report: its files go.
-    std::fs::remove_file(f.root.join("content/示例区示例局/2024.md")).unwrap();
-    let c = f.report("content/示例区示例局/2024.md");
+    std::fs::remove_file(f.root.join("content/新设局/2023.md")).unwrap();
+    let c = f.report("content/新设局/2023.md");
     f.step("deleted report", &[c]);
-    assert!(!f.out.join("示例区示例局/2024").exists());
+    assert!(!f.out.join("新设局/2023").exists());
 
     // A renamed agency folder.
     std::fs::rename(

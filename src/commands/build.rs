@@ -19,7 +19,7 @@ pub fn run(root: &Path, output: Option<&Path>, minify: bool, quiet: bool) -> Res
     };
     let files = load_all(&settings)
         .with_context(|| format!("无法读取 {}", settings.content_dir.display()))?;
-    let site = Site::assemble(files);
+    let site = Site::assemble(files, &settings.site);
     print_findings(&site.findings, true);
     if site.has_errors() {
         eprintln!("未生成网站：{} 保持不变。", settings.output_dir.display());

@@ -16,7 +16,7 @@ pub fn run(root: &Path, format: OutputFormat) -> Result<ExitCode> {
     };
     let files = load_all(&settings)
         .with_context(|| format!("无法读取 {}", settings.content_dir.display()))?;
-    let mut site = Site::assemble(files);
+    let mut site = Site::assemble(files, &settings.site);
     if let Err(f) = Theme::load(&settings.root, &settings.site.theme) {
         site.findings.push(f);
         diag::sort(&mut site.findings);

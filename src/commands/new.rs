@@ -28,7 +28,7 @@ pub fn run(root: &Path, agency: &str, year: i64) -> Result<ExitCode> {
         eprintln!("{} 已存在，没有覆盖。", path.display());
         return Ok(ExitCode::from(EXIT_FINDINGS));
     }
-    let site = Site::assemble(load_all(&settings).unwrap_or_default());
+    let site = Site::assemble(load_all(&settings).unwrap_or_default(), &settings.site);
     let previous = site
         .reports
         .iter()

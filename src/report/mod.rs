@@ -3,6 +3,7 @@
 pub mod narrative;
 pub mod num;
 pub mod parse;
+pub mod placeholders;
 pub mod rules;
 pub mod schema;
 pub mod skeleton;
@@ -29,6 +30,8 @@ pub struct Report {
     pub body_line: u32,
     /// The body split into sections and rendered (filled by the load stage).
     pub narrative: narrative::Narrative,
+    /// A sketch of the narrative's text for the similarity rule Y4 (filled by the load stage).
+    pub fingerprint: Vec<u64>,
 }
 
 impl Report {
@@ -87,6 +90,8 @@ pub struct Meta {
     pub year_pos: Pos,
     /// Title as given, or `{agency}{year}年政府信息公开工作年度报告`.
     pub title: String,
+    /// Where `title:` is written, when it is.
+    pub title_pos: Option<Pos>,
     /// The official format the tables follow; `None` for reports before 2019
     /// (narrative only).
     pub format: Option<Format>,
@@ -96,6 +101,7 @@ pub struct Meta {
     pub format_pos: Option<Pos>,
     /// Publication date.
     pub published: Option<Date>,
+    pub published_pos: Option<Pos>,
     /// URL segment of the report page (default: the file name).
     pub slug: String,
 }

@@ -101,6 +101,7 @@ impl Parser<'_> {
             body: split.body.to_string(),
             body_line: split.body_line,
             narrative: Default::default(),
+            fingerprint: Vec::new(),
         })
     }
 
@@ -200,6 +201,7 @@ impl Parser<'_> {
             }
         };
         let title = text_of(self, "title", "标题");
+        let title_pos = title.as_ref().map(|(_, p)| *p);
         let published = text_of(self, "published", "发布日期").and_then(|(t, pos)| {
             let d = Date::parse(&t);
             if d.is_none() {
@@ -210,7 +212,7 @@ impl Parser<'_> {
                 )
                 .hint = Some("写成 年-月-日，例如 published: 2022-01-20".into());
             }
-            d
+            d.map(|d| (d, pos))
         });
         let slug = text_of(self, "slug", "网址名").and_then(|(s, pos)| {
             let ok = !s.is_empty()
@@ -259,6 +261,7 @@ impl Parser<'_> {
             .unwrap_or(&source.stem)
             .to_string();
         Some(Meta {
+            title_pos,
             title: title
                 .map(|(t, _)| t)
                 .filter(|t| !t.is_empty())
@@ -270,7 +273,8 @@ impl Parser<'_> {
             format,
             declared_format,
             format_pos,
-            published,
+            published: published.map(|(d, _)| d),
+            published_pos: published.map(|(_, p)| p),
             slug: slug.unwrap_or(file_slug),
         })
     }

@@ -37,6 +37,8 @@ pub fn classify(layout: &Layout, path: &Path) -> Option<Change> {
             return None;
         }
         return match path.extension() {
+            // Agency settings: they may change every report's checks.
+            Some(_) if name == "_index.md" => Some(Change::Config),
             Some(ext) if ext == "md" => Some(Change::Report(path.to_path_buf())),
             // A folder created, renamed or removed: its reports moved with it.
             None => Some(Change::Rescan),
@@ -88,10 +90,7 @@ mod tests {
                 report("/site/content/西工区司法局/2021.md"),
             ),
             ("/site/content/2021.md", report("/site/content/2021.md")),
-            (
-                "/site/content/西工区司法局/_index.md",
-                report("/site/content/西工区司法局/_index.md"),
-            ),
+            ("/site/content/西工区司法局/_index.md", Some(Change::Config)),
             ("/site/content/西工区司法局", Some(Change::Rescan)),
             ("/site/site.toml", Some(Change::Config)),
             (

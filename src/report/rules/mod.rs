@@ -7,13 +7,17 @@
 //! | `t3.rs` | T3.1–T3.5, table 三 |
 //! | `t4.rs` | T4.1–T4.3, table 四 |
 //!
+//! | `cross.rs` | Y1–Y4, C1–C4: across reports |
+//!
 //! The parser reports F1 for missing tables and rows and F2 for keys of the
-//! other format; cross-report rules (C2, …) live in [`crate::site`].
+//! other format.
 
+pub mod cross;
 mod format;
 mod t2;
 mod t3;
 mod t4;
+pub mod text;
 
 use super::schema::TableId;
 use super::{Report, Table, Value};
@@ -34,6 +38,7 @@ pub fn check_report(report: &Report, ctx: &RuleContext) -> Vec<Finding> {
     let mut out = Vec::new();
     let file = report.source.rel.as_str();
     format::f2_format_fits_year(file, report, &mut out);
+    text::check(report, &mut out);
     for table in report.tables.iter().flatten() {
         if format::f1_table_has_numbers(file, table, &mut out) {
             continue;

@@ -1,6 +1,10 @@
 //! `site.toml` and the command-line flags, merged once into [`Settings`].
 
 use crate::content::yaml::Pos;
+mod agency;
+
+pub use agency::{AgencyConfig, AgencyKind, AgencyLevel, load_agency_indexes};
+
 use crate::diag::{Finding, codes};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -26,6 +30,10 @@ pub struct SiteConfig {
     pub overlay: Overlay,
     /// Per-agency settings, keyed by the agency's name (`agency:` in reports).
     pub agencies: BTreeMap<String, AgencyConfig>,
+    /// Agencies the portal must carry a report from every year (C3).
+    pub required_agencies: Vec<String>,
+    /// Order of the agency groups on the index page.
+    pub groups: Vec<String>,
 }
 
 /// The footer of a Chinese government website.
@@ -76,70 +84,6 @@ impl Overlay {
 
     fn is_henan(&self) -> bool {
         matches!(self.province.trim(), "河南" | "河南省" | "henan")
-    }
-}
-
-/// Settings for one agency.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
-#[serde(default, deny_unknown_fields)]
-pub struct AgencyConfig {
-    /// Administrative level, for T2.4: 国务院部门, 省级, 设区的市, 县级, 乡镇街道.
-    pub level: Option<AgencyLevel>,
-    /// Group on the index page, e.g. `区政府部门`.
-    pub group: Option<String>,
-}
-
-/// The administrative level of an agency.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub enum AgencyLevel {
-    StateCouncil,
-    Province,
-    City,
-    County,
-    Township,
-}
-
-impl AgencyLevel {
-    pub fn chinese(self) -> &'static str {
-        match self {
-            AgencyLevel::StateCouncil => "国务院部门",
-            AgencyLevel::Province => "省级机关",
-            AgencyLevel::City => "设区的市级机关",
-            AgencyLevel::County => "县（区）级机关",
-            AgencyLevel::Township => "乡镇（街道）",
-        }
-    }
-
-    const NAMES: [(&'static str, AgencyLevel); 14] = [
-        ("state_council", AgencyLevel::StateCouncil),
-        ("国务院部门", AgencyLevel::StateCouncil),
-        ("province", AgencyLevel::Province),
-        ("省级", AgencyLevel::Province),
-        ("city", AgencyLevel::City),
-        ("设区的市", AgencyLevel::City),
-        ("市级", AgencyLevel::City),
-        ("county", AgencyLevel::County),
-        ("县级", AgencyLevel::County),
-        ("区县", AgencyLevel::County),
-        ("township", AgencyLevel::Township),
-        ("乡镇", AgencyLevel::Township),
-        ("街道", AgencyLevel::Township),
-        ("乡镇街道", AgencyLevel::Township),
-    ];
-}
-
-impl<'de> Deserialize<'de> for AgencyLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        AgencyLevel::NAMES
-            .iter()
-            .find(|(n, _)| *n == s.trim())
-            .map(|(_, l)| *l)
-            .ok_or_else(|| {
-                serde::de::Error::custom(format!(
-                    "level 不能是“{s}”，可用：国务院部门、省级、设区的市、县级、乡镇街道（或 state_council, province, city, county, township）"
-                ))
-            })
     }
 }
 
@@ -261,6 +205,11 @@ fn site_key_label(key: &str) -> &'static str {
         "fee_label" => "收费金额列标题",
         "level" => "机关层级",
         "group" => "分组",
+        "kind" => "机关类别",
+        "consolidated" => "汇总报告",
+        "members" => "汇总的机关",
+        "required_agencies" => "必须有报告的机关",
+        "groups" => "分组顺序",
         "allow_raw_html" => "允许原始HTML",
         _ => "",
     }

@@ -1,0 +1,465 @@
+//! Rules across reports (the portal knows every year and every agency):
+//! Y1–Y4 between consecutive years of one agency, C1 consolidated reports,
+//! C2 duplicates, C3 completeness and C4 deadlines.
+
+use crate::config::{AgencyConfig, SiteConfig};
+use crate::content::yaml::Pos;
+use crate::diag::Finding;
+use crate::report::num::Num;
+use crate::report::schema::{Format, RowRole, TableId};
+use crate::report::{Date, Origin, Report, Table, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Narrative this similar to last year's (Jaccard of character 4-grams) is "copied" (Y4).
+pub const SIMILARITY_THRESHOLD: f64 = 0.8;
+
+/// Runs every cross-report rule over the portal.
+pub fn check_portal(reports: &[Report], site: &SiteConfig) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let by_agency = index(reports);
+    for years in by_agency.values() {
+        for pair in years.values().collect::<Vec<_>>().windows(2) {
+            let (prev, cur) = (pair[0], pair[1]);
+            if cur.meta.year != prev.meta.year + 1 {
+                continue;
+            }
+            y1_carried_over_is_last_years_carried_forward(prev, cur, &mut out);
+            y2_in_force_follows_last_year(prev, cur, &mut out);
+            y3_item_counts_follow_last_year(prev, cur, &mut out);
+            y4_not_copied_from_last_year(prev, cur, &mut out);
+        }
+    }
+    c1_consolidated_equals_its_members(&by_agency, &site.agencies, &mut out);
+    c2_one_report_per_agency_and_year(reports, &mut out);
+    c3_required_agencies_report_every_year(reports, &by_agency, &site.required_agencies, &mut out);
+    c4_published_by_the_deadline(reports, &site.agencies, &mut out);
+    out
+}
+
+/// Reports by agency and year (the first file in path order when there are two: C2).
+fn index(reports: &[Report]) -> BTreeMap<&str, BTreeMap<i64, &Report>> {
+    let mut sorted: Vec<&Report> = reports.iter().collect();
+    sorted.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
+    let mut out: BTreeMap<&str, BTreeMap<i64, &Report>> = BTreeMap::new();
+    for r in sorted {
+        out.entry(r.meta.agency.as_str())
+            .or_default()
+            .entry(r.meta.year)
+            .or_insert(r);
+    }
+    out
+}
+
+fn cell_of(t: &Table, row: usize, col: usize) -> Pos {
+    t.rows[row].cells[col].pos
+}
+
+/// Y1: for every column, this year's 二、上年结转 = last year's 四、结转下年度继续办理.
+pub fn y1_carried_over_is_last_years_carried_forward(
+    prev: &Report,
+    cur: &Report,
+    out: &mut Vec<Finding>,
+) {
+    let (Some(p), Some(c)) = (
+        prev.table(TableId::Applications),
+        cur.table(TableId::Applications),
+    ) else {
+        return;
+    };
+    let (Some(from), Some(to)) = (
+        p.spec.row_index(RowRole::CarriedForward),
+        c.spec.row_index(RowRole::CarriedOver),
+    ) else {
+        return;
+    };
+    for col in 0..c.rows[to].cells.len() {
+        let (Some(before), Some(now)) = (p.effective(from, col), c.effective(to, col)) else {
+            continue;
+        };
+        if before != now {
+            out.push(
+                Finding::error(
+                    &cur.source.rel,
+                    cell_of(c, to, col),
+                    "Y1",
+                    format!(
+                        "上年结转 {now}，但{}年度报告（{}:{}）的“四、结转下年度继续办理”是 {before}。规则：本年的上年结转应等于上一年度的结转下年度继续办理",
+                        prev.meta.year,
+                        prev.source.rel,
+                        cell_of(p, from, col)
+                    ),
+                )
+                .at(c.place(to, Some(col)))
+                .numbers(before, now),
+            );
+        }
+    }
+}
+
+/// A written number of row `key`, column `col` of table 二.
+fn t2(r: &Report, key: &str, col: usize) -> Option<(Num, Pos)> {
+    let t = r.table(TableId::Active)?;
+    let (i, _) = t.spec.row(&[key])?;
+    let cell = t.rows[i].cells.get(col)?;
+    match (&cell.value, cell.origin) {
+        (Value::Number(n), Origin::Written) => Some((*n, cell.pos)),
+        _ => None,
+    }
+}
+
+/// Y2 (2021+): 现行有效件数 = last year's + 本年制发件数 − 本年废止件数 (approximate).
+pub fn y2_in_force_follows_last_year(prev: &Report, cur: &Report, out: &mut Vec<Finding>) {
+    if prev.meta.format != Some(Format::V2021) || cur.meta.format != Some(Format::V2021) {
+        return;
+    }
+    for (key, label) in [("rules", "规章"), ("normative_documents", "行政规范性文件")] {
+        let (Some((before, _)), Some((issued, _)), Some((repealed, _)), Some((now, pos))) = (
+            t2(prev, key, 2),
+            t2(cur, key, 0),
+            t2(cur, key, 1),
+            t2(cur, key, 2),
+        ) else {
+            continue;
+        };
+        let expected = before + issued - repealed;
+        if expected != now {
+            out.push(
+                Finding::warning(
+                    &cur.source.rel,
+                    pos,
+                    "Y2",
+                    format!(
+                        "{label}现行有效件数 {now}，按上一年度（{}）的 {before} ＋本年制发 {issued} －本年废止 {repealed} 推算应为 {expected}。此推算不计修订、自然失效等情况，只是近似，请核对",
+                        prev.source.rel
+                    ),
+                )
+                .at(format!("表二 · {label} · 现行有效件数"))
+                .numbers(expected, now),
+            );
+        }
+    }
+}
+
+/// Y3 (2019 format): this year's 上一年项目数量 = last year's 上一年项目数量 + 本年增/减.
+pub fn y3_item_counts_follow_last_year(prev: &Report, cur: &Report, out: &mut Vec<Finding>) {
+    if prev.meta.format != Some(Format::V2019) || cur.meta.format != Some(Format::V2019) {
+        return;
+    }
+    let rows = [
+        ("licensing", "行政许可"),
+        ("other_services", "其他对外管理服务事项"),
+        ("punishment", "行政处罚"),
+        ("coercion", "行政强制"),
+        ("fees", "行政事业性收费"),
+    ];
+    for (key, label) in rows {
+        let (Some((before, _)), Some((change, _)), Some((now, pos))) =
+            (t2(prev, key, 0), t2(prev, key, 1), t2(cur, key, 0))
+        else {
+            continue;
+        };
+        let expected = before + change;
+        if expected != now {
+            out.push(
+                Finding::warning(
+                    &cur.source.rel,
+                    pos,
+                    "Y3",
+                    format!(
+                        "{label}上一年项目数量 {now}，按上一年度报告（{}）的上一年项目数量 {before} 加本年增/减 {change} 应为 {expected}。事项清单的调整可能不止于增减，请核对",
+                        prev.source.rel
+                    ),
+                )
+                .at(format!("表二 · {label} · 上一年项目数量"))
+                .numbers(expected, now),
+            );
+        }
+    }
+}
+
+/// Y4: narrative nearly identical to last year's, or identical tables.
+pub fn y4_not_copied_from_last_year(prev: &Report, cur: &Report, out: &mut Vec<Finding>) {
+    let pos = Pos::new(cur.body_line, 1);
+    if let Some(sim) = similarity(&prev.fingerprint, &cur.fingerprint)
+        && sim >= SIMILARITY_THRESHOLD
+    {
+        out.push(Finding::warning(
+            &cur.source.rel,
+            pos,
+            "Y4",
+            format!(
+                "正文与上一年度报告（{}）的相似度为 {:.0}%：年度报告应如实反映本年度的工作，请检查是否沿用了上一年的内容",
+                prev.source.rel,
+                sim * 100.0
+            ),
+        ));
+    }
+    let same_tables = [TableId::Active, TableId::Applications, TableId::Reviews]
+        .iter()
+        .all(|&id| match (prev.table(id), cur.table(id)) {
+            (Some(a), Some(b)) => std::ptr::eq(a.spec, b.spec) && values(a) == values(b),
+            _ => false,
+        });
+    let any_number = cur.tables.iter().flatten().any(|t| {
+        values(t)
+            .iter()
+            .any(|v| matches!(v, Value::Number(n) if !n.is_zero()))
+    });
+    if same_tables && any_number {
+        out.push(Finding::warning(
+            &cur.source.rel,
+            cur.tables
+                .iter()
+                .flatten()
+                .next()
+                .map(|t| t.pos)
+                .unwrap_or(pos),
+            "Y4",
+            format!(
+                "三张表格与上一年度报告（{}）完全相同：请检查是否填入了本年度的数据",
+                prev.source.rel
+            ),
+        ));
+    }
+}
+
+fn values(t: &Table) -> Vec<&Value> {
+    t.rows
+        .iter()
+        .flat_map(|r| r.cells.iter().map(|c| &c.value))
+        .collect()
+}
+
+/// A sketch of a text: the 256 smallest hashes of its character 4-grams,
+/// digits folded (so that changed figures and years do not hide a copy).
+pub fn fingerprint(text: &str) -> Vec<u64> {
+    use std::hash::{Hash, Hasher};
+    let chars: Vec<char> = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '#' | '*' | '>' | '-'))
+        .map(|c| if c.is_ascii_digit() { '0' } else { c })
+        .collect();
+    let mut hashes: Vec<u64> = chars
+        .windows(4)
+        .map(|w| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            w.hash(&mut h);
+            h.finish()
+        })
+        .collect();
+    hashes.sort_unstable();
+    hashes.dedup();
+    hashes.truncate(256);
+    hashes
+}
+
+/// Estimated Jaccard similarity of two sketches; `None` for texts too short to judge.
+pub fn similarity(a: &[u64], b: &[u64]) -> Option<f64> {
+    if a.len() < 64 || b.len() < 64 {
+        return None;
+    }
+    let k = a.len().min(b.len());
+    // The k smallest hashes of the union, and how many of them both texts have.
+    let (mut i, mut j, mut taken, mut both) = (0, 0, 0, 0);
+    while taken < k && (i < a.len() || j < b.len()) {
+        match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if x == y => {
+                both += 1;
+                i += 1;
+                j += 1;
+            }
+            (Some(x), Some(y)) if x < y => i += 1,
+            (Some(_), Some(_)) => j += 1,
+            (Some(_), None) => i += 1,
+            (None, _) => j += 1,
+        }
+        taken += 1;
+    }
+    Some(both as f64 / taken as f64)
+}
+
+/// C1: a consolidated report equals, cell by cell in 三 and 四, the sum of its members.
+fn c1_consolidated_equals_its_members(
+    by_agency: &BTreeMap<&str, BTreeMap<i64, &Report>>,
+    agencies: &BTreeMap<String, AgencyConfig>,
+    out: &mut Vec<Finding>,
+) {
+    for (name, config) in agencies {
+        if config.members.is_empty() {
+            continue;
+        }
+        for (year, report) in by_agency.get(name.as_str()).into_iter().flatten() {
+            let (present, missing): (Vec<&String>, Vec<&String>) =
+                config.members.iter().partition(|m| {
+                    by_agency
+                        .get(m.as_str())
+                        .is_some_and(|y| y.contains_key(year))
+                });
+            if !missing.is_empty() {
+                out.push(Finding::warning(
+                    &report.source.rel,
+                    report.meta.agency_pos,
+                    "C1",
+                    format!(
+                        "汇总报告的成员中，以下机关没有{year}年度报告，无法核对汇总数：{}",
+                        missing
+                            .iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    ),
+                ));
+                continue;
+            }
+            let members: Vec<&Report> = present
+                .iter()
+                .map(|m| by_agency[m.as_str()][year])
+                .collect();
+            for id in [TableId::Applications, TableId::Reviews] {
+                c1_table(report, &members, id, out);
+            }
+        }
+    }
+}
+
+fn c1_table(report: &Report, members: &[&Report], id: TableId, out: &mut Vec<Finding>) {
+    let Some(t) = report.table(id) else { return };
+    let tables: Option<Vec<&Table>> = members
+        .iter()
+        .map(|m| m.table(id).filter(|mt| std::ptr::eq(mt.spec, t.spec)))
+        .collect();
+    let Some(tables) = tables else { return };
+    let names = members
+        .iter()
+        .map(|m| m.meta.agency.as_str())
+        .collect::<Vec<_>>()
+        .join("、");
+    for r in 0..t.rows.len() {
+        for c in 0..t.rows[r].cells.len() {
+            let sum = tables
+                .iter()
+                .map(|mt| mt.effective(r, c))
+                .sum::<Option<Num>>();
+            let (Some(sum), Some(found)) = (sum, t.effective(r, c)) else {
+                continue;
+            };
+            if sum != found {
+                out.push(
+                    Finding::error(
+                        &report.source.rel,
+                        t.rows[r].cells[c].pos,
+                        "C1",
+                        format!("汇总数 {found}，但{}个成员机关（{names}）的报告相加是 {sum}。规则：汇总报告应等于各成员报告之和", members.len()),
+                    )
+                    .at(t.place(r, Some(c)))
+                    .numbers(sum, found),
+                );
+            }
+        }
+    }
+}
+
+/// C2: two reports for the same agency and year.
+pub fn c2_one_report_per_agency_and_year(reports: &[Report], out: &mut Vec<Finding>) {
+    let mut by_path: Vec<&Report> = reports.iter().collect();
+    by_path.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
+    let mut seen: BTreeMap<(&str, i64), &Report> = BTreeMap::new();
+    for r in by_path {
+        match seen.get(&(r.meta.agency.as_str(), r.meta.year)) {
+            Some(first) => out.push(
+                Finding::error(
+                    &r.source.rel,
+                    r.meta.year_pos,
+                    "C2",
+                    format!(
+                        "{}{}年度已有一份报告（{}）：同一机关同一年度只能有一份报告",
+                        r.meta.agency, r.meta.year, first.source.rel
+                    ),
+                )
+                .hint("如果这是更正后的版本，请删除或合并旧文件；如果年度写错了，请改正 year"),
+            ),
+            None => {
+                seen.insert((r.meta.agency.as_str(), r.meta.year), r);
+            }
+        }
+    }
+}
+
+/// C3: an agency the portal must cover has no report for a year the portal covers.
+fn c3_required_agencies_report_every_year(
+    reports: &[Report],
+    by_agency: &BTreeMap<&str, BTreeMap<i64, &Report>>,
+    required: &[String],
+    out: &mut Vec<Finding>,
+) {
+    let years: BTreeSet<i64> = reports.iter().map(|r| r.meta.year).collect();
+    for name in required {
+        let missing: Vec<String> = years
+            .iter()
+            .filter(|y| {
+                !by_agency
+                    .get(name.as_str())
+                    .is_some_and(|m| m.contains_key(y))
+            })
+            .map(|y| y.to_string())
+            .collect();
+        if !missing.is_empty() {
+            out.push(
+                Finding::warning(
+                    "site.toml",
+                    Pos::new(1, 1),
+                    "C3",
+                    format!("{name}没有以下年度的报告：{}（site.toml 的 required_agencies 要求每年都有）", missing.join("、")),
+                )
+                .hint(format!("用 gongkai new {name} <年度> 新建，或用 gongkai import 导入已发布的报告")),
+            );
+        }
+    }
+}
+
+/// C4: published after the legal deadline (departments 31 January, governments 31 March).
+fn c4_published_by_the_deadline(
+    reports: &[Report],
+    agencies: &BTreeMap<String, AgencyConfig>,
+    out: &mut Vec<Finding>,
+) {
+    for r in reports {
+        let (Some(published), Some(pos)) = (r.meta.published, r.meta.published_pos) else {
+            continue;
+        };
+        let kind = AgencyConfig::kind_of(agencies.get(&r.meta.agency), &r.meta.agency);
+        let (month, day) = kind.deadline();
+        let deadline = Date {
+            year: r.meta.year as i32 + 1,
+            month,
+            day,
+        };
+        if published > deadline {
+            out.push(Finding::warning(
+                &r.source.rel,
+                pos,
+                "C4",
+                format!(
+                    "发布日期 {published} 晚于法定期限 {deadline}：{}的年度报告应在次年{month}月{day}日前公布（《政府信息公开条例》第五十条）",
+                    kind.chinese()
+                ),
+            ).numbers(format!("≤ {deadline}"), published));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn similarity_sees_copies_through_changed_figures() {
+        let base = "本年新收政府信息公开申请12件，办结12件。我局认真贯彻落实条例，进一步完善制度，深化公开内容，提高公开水平，充分利用新媒体主动公开政务信息。".repeat(3);
+        let copy = base.replace("12件", "15件");
+        let other = "全年在微信公众号发布信息195条，涵盖人民调解、法治宣传、社区矫正等重点工作，保障了发布内容的及时性与全面性，群众满意度明显提升。".repeat(3);
+        let (a, b, c) = (fingerprint(&base), fingerprint(&copy), fingerprint(&other));
+        assert!(similarity(&a, &b).unwrap() > 0.95);
+        assert!(similarity(&a, &c).unwrap() < 0.2);
+        assert_eq!(similarity(&fingerprint("短"), &a), None);
+    }
+}

@@ -1,0 +1,841 @@
+//! TEXT rules X1–X7: the narrative must not contradict the tables.
+//!
+//! The body is cut into sentences (at 。！？；and line ends) that keep their
+//! position in the `.md` file. A sentence is compared with the tables only
+//! when it uses one of the standard phrasings *and* the number is counted in
+//! 件 — so that 信息处理费 in 元, items posted on a WeChat account (条) or
+//! petitions (信访) are never matched to a table cell.
+
+use super::super::narrative::section_number;
+use crate::content::yaml::Pos;
+use crate::diag::Finding;
+use crate::report::num::Num;
+use crate::report::schema::{Format, RowRole, TableId};
+use crate::report::{Report, Table};
+
+/// Runs X1–X7 on one report.
+pub fn check(report: &Report, out: &mut Vec<Finding>) {
+    let sentences = sentences(&report.body, report.body_line);
+    let facts = Facts::of(report);
+    for s in &sentences {
+        x1_stated_counts_equal_the_tables(report, &facts, s, out);
+        x2_none_received_matches_the_table(report, &facts, s, out);
+        x3_reviews_and_litigation_match_the_table(report, &facts, s, out);
+        x4_percentages_match_the_tables(report, &facts, s, out);
+        x5_years_are_the_report_year(report, s, out);
+    }
+    x5_title_is_the_report_year(report, out);
+    unfinished_template_text(report, &sentences, out);
+    x6_sections_present_and_in_order(report, out);
+    x7_processing_fee_stated(report, &sentences, out);
+}
+
+/// A sentence of the body with its place in the file.
+#[derive(Debug)]
+pub struct Sentence {
+    pub text: String,
+    /// Position of each char of `text` in the `.md` file.
+    positions: Vec<Pos>,
+    /// Official section 1–6 it belongs to, when known.
+    pub section: Option<usize>,
+    /// The sentence starts a paragraph.
+    pub starts_paragraph: bool,
+}
+
+impl Sentence {
+    fn pos(&self, char_index: usize) -> Pos {
+        self.positions
+            .get(char_index)
+            .or(self.positions.last())
+            .copied()
+            .unwrap_or_default()
+    }
+}
+
+/// Cuts the Markdown body into sentences; headings and code are left out.
+pub fn sentences(body: &str, first_line: u32) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    let mut section = None;
+    let mut in_code = false;
+    let mut paragraph_start = true;
+    for (i, line) in body.lines().enumerate() {
+        let line_no = first_line + i as u32;
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code {
+            continue;
+        }
+        if trimmed.is_empty() {
+            paragraph_start = true;
+            continue;
+        }
+        if let Some(h) = trimmed.strip_prefix('#') {
+            if let Some(n) = section_number(h.trim_start_matches('#').trim()) {
+                section = Some(n);
+            }
+            paragraph_start = true;
+            continue;
+        }
+        let mut current = Sentence {
+            text: String::new(),
+            positions: Vec::new(),
+            section,
+            starts_paragraph: paragraph_start,
+        };
+        let indent = line.chars().count() - trimmed.chars().count();
+        for (col, c) in trimmed.chars().enumerate() {
+            current.text.push(c);
+            current
+                .positions
+                .push(Pos::new(line_no, (indent + col + 1) as u32));
+            if matches!(c, '。' | '！' | '？' | '；' | '!' | '?') {
+                out.push(std::mem::replace(
+                    &mut current,
+                    Sentence {
+                        text: String::new(),
+                        positions: Vec::new(),
+                        section,
+                        starts_paragraph: false,
+                    },
+                ));
+            }
+        }
+        if !current.text.trim().is_empty() {
+            out.push(current);
+        }
+        paragraph_start = false;
+    }
+    out
+}
+
+/// The table figures the prose may state.
+#[derive(Debug, Default)]
+pub struct Facts {
+    pub received: Option<Num>,
+    pub received_natural: Option<Num>,
+    pub received_orgs: Option<Num>,
+    pub carried_over: Option<Num>,
+    pub done: Option<Num>,
+    pub carried_forward: Option<Num>,
+    /// （一）…（六） totals.
+    pub outcomes: [Option<Num>; 6],
+    pub reviews: Option<Num>,
+    pub litigation: Option<Num>,
+    /// 结果纠正 + 其他结果 + 尚未审结 of 复议 and of 诉讼.
+    pub review_not_upheld: Option<Num>,
+    pub litigation_not_upheld: Option<Num>,
+}
+
+/// The outcome categories as prose names them, with their group label.
+const OUTCOMES: [(&str, &str); 6] = [
+    ("予以公开", ""),
+    ("部分公开", ""),
+    ("不予公开", "（三）不予公开"),
+    ("无法提供", "（四）无法提供"),
+    ("不予处理", "（五）不予处理"),
+    ("其他处理", "（六）其他处理"),
+];
+
+impl Facts {
+    pub fn of(report: &Report) -> Facts {
+        let mut f = Facts::default();
+        if let Some(t) = report.table(TableId::Applications) {
+            let total = |role| t.spec.row_index(role).and_then(|r| t.total_of_row(r));
+            f.received = total(RowRole::Received);
+            f.carried_over = total(RowRole::CarriedOver);
+            f.done = total(RowRole::OutcomeTotal);
+            f.carried_forward = total(RowRole::CarriedForward);
+            if let Some(r) = t.spec.row_index(RowRole::Received) {
+                f.received_natural = t.effective(r, 0);
+                f.received_orgs = (1..=5).map(|c| t.effective(r, c)).sum();
+            }
+            for (i, (name, group)) in OUTCOMES.iter().enumerate() {
+                f.outcomes[i] = outcome_total(t, name, group);
+            }
+        }
+        if let Some(t) = report.table(TableId::Reviews) {
+            f.reviews = t.total_of_row(0);
+            f.litigation = t.total_of_row(1).zip(t.total_of_row(2)).map(|(a, b)| a + b);
+            let not_upheld = |r: usize| (1..=3).map(|c| t.effective(r, c)).sum::<Option<Num>>();
+            f.review_not_upheld = not_upheld(0);
+            f.litigation_not_upheld = not_upheld(1).zip(not_upheld(2)).map(|(a, b)| a + b);
+        }
+        f
+    }
+}
+
+fn outcome_total(t: &Table, name: &str, group: &str) -> Option<Num> {
+    let rows: Vec<usize> = (0..t.rows.len())
+        .filter(|&r| {
+            let spec = &t.spec.rows[r];
+            spec.role == RowRole::Outcome
+                && (spec.group == Some(group) || spec.label.contains(name) && spec.group.is_none())
+        })
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    rows.iter().map(|&r| t.total_of_row(r)).sum()
+}
+
+/// A count stated in prose: the number and where it is.
+#[derive(Debug, PartialEq)]
+pub struct Stated {
+    pub value: u64,
+    /// Char index of the number in the sentence.
+    pub at: usize,
+}
+
+/// Words that mean the sentence is about something other than disclosure applications.
+const OTHER_SUBJECTS: [&str; 10] = [
+    "信访", "投诉", "举报", "留言", "咨询", "建议", "提案", "来信", "热线", "舆情",
+];
+
+/// The count after `keyword` (at char `from`): the first number in the same
+/// clause, within a few characters, counted in 件/宗/起.
+pub fn count_after(chars: &[char], from: usize) -> Option<Stated> {
+    let mut i = from;
+    let end = (from + 16).min(chars.len());
+    while i < end {
+        let c = chars[i];
+        if matches!(c, '，' | '；' | '。' | '、' | ',' | ';' | '：' | '%' | '％') {
+            return None;
+        }
+        if let Some((value, len)) = number_at(chars, i) {
+            let mut j = i + len;
+            while j < chars.len() && chars[j] == ' ' {
+                j += 1;
+            }
+            return (j < chars.len() && matches!(chars[j], '件' | '宗' | '起'))
+                .then_some(Stated { value, at: i });
+        }
+        i += 1;
+    }
+    None
+}
+
+/// A number written with digits (ASCII or full-width, optional thousands
+/// commas) or Chinese numerals, at `i`: (value, length in chars).
+pub fn number_at(chars: &[char], i: usize) -> Option<(u64, usize)> {
+    let digit = |c: char| match c {
+        '0'..='9' => Some(c as u64 - '0' as u64),
+        '０'..='９' => Some(c as u64 - '０' as u64),
+        _ => None,
+    };
+    if digit(chars[i]).is_some() {
+        let mut value = 0u64;
+        let mut j = i;
+        while j < chars.len() {
+            if let Some(d) = digit(chars[j]) {
+                value = value.checked_mul(10)?.checked_add(d)?;
+            } else if !(chars[j] == ',' && j + 1 < chars.len() && digit(chars[j + 1]).is_some()) {
+                break;
+            }
+            j += 1;
+        }
+        // A decimal is not a count.
+        if j < chars.len()
+            && chars[j] == '.'
+            && j + 1 < chars.len()
+            && digit(chars[j + 1]).is_some()
+        {
+            return None;
+        }
+        return Some((value, j - i));
+    }
+    chinese_number(chars, i)
+}
+
+/// 零 一 二 两 … 九 十 百 千 (counts below 10,000).
+fn chinese_number(chars: &[char], i: usize) -> Option<(u64, usize)> {
+    let d = |c: char| {
+        "零〇一二三四五六七八九"
+            .chars()
+            .position(|x| x == c)
+            .map(|p| if p <= 1 { 0 } else { p as u64 - 1 })
+            .or((c == '两').then_some(2))
+    };
+    let (mut total, mut current, mut j) = (0u64, 0u64, i);
+    while j < chars.len() {
+        let c = chars[j];
+        if let Some(v) = d(c) {
+            current = v;
+        } else {
+            let unit = match c {
+                '十' => 10,
+                '百' => 100,
+                '千' => 1000,
+                _ => break,
+            };
+            total += if current == 0 && unit == 10 {
+                10
+            } else {
+                current * unit
+            };
+            current = 0;
+        }
+        j += 1;
+    }
+    (j > i).then_some((total + current, j - i))
+}
+
+fn find_all(chars: &[char], word: &str) -> Vec<usize> {
+    let w: Vec<char> = word.chars().collect();
+    (0..chars.len().saturating_sub(w.len() - 1))
+        .filter(|&i| chars[i..].starts_with(&w))
+        .collect()
+}
+
+fn contains_any(text: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| text.contains(w))
+}
+
+/// X1: the prose states `n` where the table has `table`.
+fn mismatch(
+    report: &Report,
+    s: &Sentence,
+    n: &Stated,
+    what: &str,
+    table: Num,
+    place: &str,
+) -> Finding {
+    let stated = n.value;
+    Finding::error(
+        &report.source.rel,
+        s.pos(n.at),
+        "X1",
+        format!("正文说{what} {stated} 件，但{place}是 {table}。规则：正文中的数字应与表格一致"),
+    )
+    .numbers(table, stated)
+}
+
+/// X1: numbers the prose states equal the tables.
+pub fn x1_stated_counts_equal_the_tables(
+    report: &Report,
+    f: &Facts,
+    s: &Sentence,
+    out: &mut Vec<Finding>,
+) {
+    if contains_any(&s.text, &OTHER_SUBJECTS) {
+        return;
+    }
+    let chars: Vec<char> = s.text.chars().collect();
+    let about_applications = s.text.contains("申请");
+    let about_received =
+        about_applications && contains_any(&s.text, &["新收", "收到", "受理", "接收", "接到"]);
+    let mut check = |keyword: &str, table: Option<Num>, place: &str, accept_also: Option<Num>| {
+        let Some(table) = table else { return };
+        for k in find_all(&chars, keyword) {
+            let Some(n) = count_after(&chars, k + keyword.chars().count()) else {
+                continue;
+            };
+            let stated = Num::int(n.value as i128);
+            if stated != table && Some(stated) != accept_also {
+                out.push(mismatch(report, s, &n, keyword, table, place));
+            }
+        }
+    };
+    if about_applications {
+        // "共受理申请43件（含上年结转2件）" counts the carried-over ones too.
+        let with_carried = (s.text.contains("结转") || s.text.contains("含"))
+            .then(|| f.received.zip(f.carried_over).map(|(a, b)| a + b))
+            .flatten();
+        for k in ["新收", "收到", "受理", "接收", "接到"] {
+            check(
+                k,
+                f.received,
+                "表三“一、本年新收政府信息公开申请数量”总计",
+                with_carried,
+            );
+        }
+    }
+    if about_received && !s.text.contains("结转") {
+        check(
+            "自然人",
+            f.received_natural,
+            "表三“一、本年新收”的自然人",
+            None,
+        );
+        check(
+            "法人或其他组织",
+            f.received_orgs,
+            "表三“一、本年新收”的五类法人或其他组织之和",
+            None,
+        );
+    }
+    for k in ["上年结转", "上年度结转", "上一年度结转"] {
+        check(
+            k,
+            f.carried_over,
+            "表三“二、上年结转政府信息公开申请数量”总计",
+            None,
+        );
+    }
+    if about_applications || contains_any(&s.text, &["予以公开", "办结"]) {
+        for k in ["办结", "答复", "办理完毕"] {
+            check(k, f.done, "表三“（七）总计”", None);
+        }
+    }
+    for k in ["结转下年度", "结转至下年度", "结转到下年度", "转入下年度"] {
+        check(
+            k,
+            f.carried_forward,
+            "表三“四、结转下年度继续办理”总计",
+            None,
+        );
+    }
+    for (i, (name, _)) in OUTCOMES.iter().enumerate() {
+        check(name, f.outcomes[i], &format!("表三“{name}”的总计"), None);
+    }
+}
+
+/// X2: prose says no applications were received ⇔ 一 总计 = 0.
+pub fn x2_none_received_matches_the_table(
+    report: &Report,
+    f: &Facts,
+    s: &Sentence,
+    out: &mut Vec<Finding>,
+) {
+    let Some(received) = f.received else { return };
+    if received.is_zero()
+        || !s.text.contains("申请")
+        || contains_any(&s.text, &["复议", "诉讼"])
+        || contains_any(&s.text, &OTHER_SUBJECTS)
+    {
+        return;
+    }
+    let chars: Vec<char> = s.text.chars().collect();
+    for neg in ["未收到", "没有收到", "未接到", "未受理", "未发生"] {
+        // The negation must govern an application, not an applicant (申请人).
+        let governs = |k: usize| {
+            let after: String = chars[k..(k + 24).min(chars.len())].iter().collect();
+            after
+                .match_indices("申请")
+                .any(|(i, _)| !after[i..].starts_with("申请人"))
+        };
+        if let Some(&k) = find_all(&chars, neg).iter().find(|&&k| governs(k)) {
+            out.push(
+                Finding::error(
+                    &report.source.rel,
+                    s.pos(k),
+                    "X2",
+                    format!("正文说本年没有收到政府信息公开申请，但表三“一、本年新收”总计是 {received}。规则：正文与表格应一致"),
+                )
+                .numbers(received, 0),
+            );
+            return;
+        }
+    }
+}
+
+/// X3: prose says no review or litigation ⇒ 表四 is zero; "均获维持" ⇒ nothing corrected, other or pending.
+pub fn x3_reviews_and_litigation_match_the_table(
+    report: &Report,
+    f: &Facts,
+    s: &Sentence,
+    out: &mut Vec<Finding>,
+) {
+    let chars: Vec<char> = s.text.chars().collect();
+    // The full words: "复议后起诉" and "未经复议直接起诉" are kinds of 行政诉讼.
+    let review = find_all(&chars, "行政复议");
+    let lawsuit = find_all(&chars, "行政诉讼");
+    if review.is_empty() && lawsuit.is_empty() {
+        return;
+    }
+    let mut err = |at: usize, msg: String, expected: Num, found: u64| {
+        out.push(Finding::error(&report.source.rel, s.pos(at), "X3", msg).numbers(expected, found));
+    };
+    // "未发生……行政复议、行政诉讼" / "没有被申请行政复议".
+    // A negation in the same clause, before the first mention.
+    let negated = |at: usize| {
+        let clause = chars[..at]
+            .iter()
+            .rposition(|c| matches!(c, '，' | '；' | ',' | ';'))
+            .map_or(0, |p| p + 1);
+        let before: String = chars[clause..at].iter().collect();
+        let close = before
+            .trim_end_matches("行政")
+            .trim_end_matches("申请")
+            .trim_end_matches("提起");
+        contains_any(
+            &before,
+            &[
+                "未发生",
+                "没有发生",
+                "未出现",
+                "没有",
+                "未被",
+                "未有",
+                "无一",
+            ],
+        ) || close.ends_with('无')
+            || close.ends_with('零')
+    };
+    let first = review
+        .first()
+        .into_iter()
+        .chain(lawsuit.first())
+        .min()
+        .copied()
+        .unwrap_or(0);
+    if negated(first) {
+        if let Some(n) = f.reviews.filter(|n| !n.is_zero() && !review.is_empty()) {
+            err(
+                first,
+                format!("正文说没有行政复议，但表四行政复议总计是 {n}"),
+                n,
+                0,
+            );
+        }
+        if let Some(n) = f.litigation.filter(|n| !n.is_zero() && !lawsuit.is_empty()) {
+            err(
+                first,
+                format!("正文说没有行政诉讼，但表四行政诉讼总计是 {n}"),
+                n,
+                0,
+            );
+        }
+        return;
+    }
+    // Counts: "行政复议3件", "被提起行政诉讼2件".
+    let combined = !review.is_empty() && !lawsuit.is_empty();
+    for (positions, total, what) in [
+        (&review, f.reviews, "行政复议"),
+        (&lawsuit, f.litigation, "行政诉讼"),
+    ] {
+        let Some(total) = total else { continue };
+        for &k in positions.iter() {
+            let Some(n) = count_after(&chars, k + 4) else {
+                continue;
+            };
+            let between: String = chars[k..n.at].iter().collect();
+            let sum = f.reviews.zip(f.litigation).map(|(a, b)| a + b);
+            let stated = Num::int(n.value as i128);
+            // "行政复议和行政诉讼共3件" / "各1件".
+            let ok = if combined && contains_any(&between, &["共", "合计", "总计"]) {
+                Some(stated) == sum
+            } else if combined && between.contains('各') {
+                f.reviews == Some(stated) && f.litigation == Some(stated)
+            } else {
+                stated == total
+            };
+            if !ok {
+                err(
+                    n.at,
+                    format!(
+                        "正文说{what} {} 件，但表四{what}总计是 {total}。规则：正文中的数字应与表格一致",
+                        n.value
+                    ),
+                    total,
+                    n.value,
+                );
+            }
+        }
+    }
+    // "均获维持".
+    if let Some(&k) = ["均获维持", "均被维持", "均维持", "全部维持", "全部获得维持"]
+        .iter()
+        .flat_map(|w| find_all(&chars, w))
+        .collect::<Vec<_>>()
+        .first()
+    {
+        let groups = [
+            (
+                !review.is_empty() || lawsuit.is_empty(),
+                f.review_not_upheld,
+                "行政复议",
+            ),
+            (
+                !lawsuit.is_empty() || review.is_empty(),
+                f.litigation_not_upheld,
+                "行政诉讼",
+            ),
+        ];
+        for (mentioned, not_upheld, what) in groups {
+            if let Some(n) = not_upheld.filter(|n| mentioned && !n.is_zero()) {
+                err(
+                    k,
+                    format!(
+                        "正文说{what}结果均获维持，但表四{what}的结果纠正、其他结果和尚未审结共 {n} 件"
+                    ),
+                    n,
+                    0,
+                );
+            }
+        }
+    }
+}
+
+/// X4: a percentage equals count ÷ base to the precision printed (rounded; truncation is a warning too).
+pub fn x4_percentages_match_the_tables(
+    report: &Report,
+    f: &Facts,
+    s: &Sentence,
+    out: &mut Vec<Finding>,
+) {
+    let chars: Vec<char> = s.text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if c != '%' && c != '％' {
+            continue;
+        }
+        let Some((text, start)) = percent_before(&chars, i) else {
+            continue;
+        };
+        let before: String = chars[..start].iter().collect();
+        // The category the percentage is about: the last one named before it.
+        let Some((name, count)) = OUTCOMES
+            .iter()
+            .enumerate()
+            .filter_map(|(k, (name, _))| before.rfind(name).map(|p| (p, *name, f.outcomes[k])))
+            .max_by_key(|(p, _, _)| *p)
+            .map(|(_, name, count)| (name, count))
+        else {
+            continue;
+        };
+        let Some(count) = count else { continue };
+        let decimals = text.split_once('.').map_or(0, |(_, d)| d.len());
+        let bases = [
+            f.done,
+            f.received.zip(f.carried_over).map(|(a, b)| a + b),
+            f.received,
+        ];
+        let shown = |base: Num, truncate: bool| percent(count, base, decimals, truncate);
+        let rounded = bases
+            .iter()
+            .flatten()
+            .any(|b| shown(*b, false).as_deref() == Some(text.as_str()));
+        if rounded {
+            continue;
+        }
+        let truncated = bases
+            .iter()
+            .flatten()
+            .any(|b| shown(*b, true).as_deref() == Some(text.as_str()));
+        let expected = f
+            .done
+            .and_then(|b| shown(b, false))
+            .unwrap_or_else(|| "—".into());
+        let msg = if truncated {
+            format!("{name}的比例写作 {text}%，是截断而不是四舍五入的结果，应为 {expected}%")
+        } else {
+            format!(
+                "{name}的比例写作 {text}%，但按表三计算（{name} {count} ÷ 办结 {}）应为 {expected}%",
+                f.done.map(|d| d.to_string()).unwrap_or_default()
+            )
+        };
+        out.push(
+            Finding::warning(&report.source.rel, s.pos(start), "X4", msg)
+                .numbers(format!("{expected}%"), format!("{text}%")),
+        );
+    }
+}
+
+/// The number written before a `%` at `end`: its text and start.
+fn percent_before(chars: &[char], end: usize) -> Option<(String, usize)> {
+    let mut start = end;
+    while start > 0 && (chars[start - 1].is_ascii_digit() || chars[start - 1] == '.') {
+        start -= 1;
+    }
+    (start < end).then(|| (chars[start..end].iter().collect(), start))
+}
+
+/// `count ÷ base` as a percentage with `decimals` decimals, rounded half up or truncated.
+pub fn percent(count: Num, base: Num, decimals: usize, truncate: bool) -> Option<String> {
+    let (c, b) = (count.as_int()?, base.as_int()?);
+    if b <= 0 {
+        return None;
+    }
+    let scale = 10i128.pow(decimals as u32);
+    let scaled = c * 100 * scale;
+    let mut v = scaled / b;
+    if !truncate && (scaled % b) * 2 >= b {
+        v += 1;
+    }
+    Some(if decimals == 0 {
+        v.to_string()
+    } else {
+        format!("{}.{:0width$}", v / scale, v % scale, width = decimals)
+    })
+}
+
+/// X5: years in the body: a 5-digit "year", a report title of another year,
+/// a paragraph that opens with last year ("2019年，我镇…" in a 2020 report).
+pub fn x5_years_are_the_report_year(report: &Report, s: &Sentence, out: &mut Vec<Finding>) {
+    let year = report.meta.year;
+    let chars: Vec<char> = s.text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() || (i > 0 && chars[i - 1].is_ascii_digit()) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < chars.len() && chars[j].is_ascii_digit() {
+            j += 1;
+        }
+        let digits: String = chars[i..j].iter().collect();
+        let after: String = chars[j..(j + 16).min(chars.len())].iter().collect();
+        let period = contains_any(
+            &s.text,
+            &[
+                "统计期限",
+                "统计时限",
+                "统计期间",
+                "统计区间",
+                "统计时间",
+                "统计周期",
+            ],
+        );
+        if after.starts_with('年') {
+            let mut err = |msg: String| {
+                out.push(
+                    Finding::error(&report.source.rel, s.pos(i), "X5", msg).numbers(year, &digits),
+                )
+            };
+            if digits.len() > 4 && digits.starts_with("20") {
+                err(format!(
+                    "“{digits}年”不是有效的年份，本报告是{year}年度报告"
+                ));
+            } else if let Ok(y) = digits.parse::<i64>()
+                && digits.len() == 4
+                && y != year
+            {
+                let rest = after.trim_start_matches('年').trim_start_matches('度');
+                if rest.starts_with("政府信息公开工作年度报告") {
+                    err(format!(
+                        "正文提到“{y}年政府信息公开工作年度报告”，但本报告是{year}年度报告"
+                    ));
+                } else if period {
+                    err(format!(
+                        "统计期写的是{y}年，但本报告是{year}年度报告（统计期为{year}年1月1日至12月31日）"
+                    ));
+                } else if s.starts_paragraph
+                    && i == 0
+                    && y < year
+                    && rest.starts_with(['，', ','])
+                    && s.section != Some(5)
+                {
+                    err(format!(
+                        "段落以“{y}年，”开头，但本报告是{year}年度报告：是否沿用了往年报告的文字？"
+                    ));
+                }
+            }
+        }
+        i = j;
+    }
+}
+
+/// X5: the title's year is the report year.
+pub fn x5_title_is_the_report_year(report: &Report, out: &mut Vec<Finding>) {
+    let Some(pos) = report.meta.title_pos else {
+        return;
+    };
+    let title: Vec<char> = report.meta.title.chars().collect();
+    for i in 0..title.len().saturating_sub(4) {
+        let w: String = title[i..i + 4].iter().collect();
+        let bounded = (i == 0 || !title[i - 1].is_ascii_digit())
+            && title.get(i + 4).is_none_or(|c| !c.is_ascii_digit());
+        if bounded
+            && w.chars().all(|c| c.is_ascii_digit())
+            && w.starts_with("20")
+            && w != report.meta.year.to_string()
+        {
+            out.push(
+                Finding::error(
+                    &report.source.rel,
+                    pos,
+                    "X5",
+                    format!("标题里的年份是 {w}，但 year 是 {}", report.meta.year),
+                )
+                .numbers(report.meta.year, &w),
+            );
+            return;
+        }
+    }
+}
+
+/// X6: sections 一, 五, 六 present in the body, and every official section in order.
+pub fn x6_sections_present_and_in_order(report: &Report, out: &mut Vec<Finding>) {
+    let found: Vec<(usize, u32)> = report
+        .narrative
+        .parts
+        .iter()
+        .filter_map(|p| p.section.map(|n| (n, p.line)))
+        .collect();
+    let pos = Pos::new(report.body_line, 1);
+    let missing: Vec<&str> = [1, 5, 6]
+        .iter()
+        .filter(|n| !found.iter().any(|(m, _)| m == *n))
+        .map(|n| crate::report::schema::SECTIONS[n - 1])
+        .collect();
+    if !missing.is_empty() && report.meta.format.is_some() {
+        out.push(
+            Finding::warning(&report.source.rel, pos, "X6", format!("正文缺少：{}", missing.join("、")))
+                .hint("正文用 ## 一、总体情况、## 五、存在的主要问题及改进情况、## 六、其他需要报告的事项 作标题；二、三、四是表格"),
+        );
+    }
+    for w in found.windows(2) {
+        if w[1].0 <= w[0].0 {
+            out.push(Finding::warning(
+                &report.source.rel,
+                Pos::new(w[1].1, 1),
+                "X6",
+                format!(
+                    "“{}”出现在“{}”之后：六个部分应按官方顺序排列",
+                    crate::report::schema::SECTIONS[w[1].0 - 1],
+                    crate::report::schema::SECTIONS[w[0].0 - 1]
+                ),
+            ));
+        }
+    }
+}
+
+/// MD3: text `gongkai new` left for the author is still there.
+pub fn unfinished_template_text(report: &Report, sentences: &[Sentence], out: &mut Vec<Finding>) {
+    let todo = crate::report::skeleton::TODO;
+    for s in sentences {
+        if let Some(i) = s.text.find(todo) {
+            let at = s.text[..i].chars().count();
+            out.push(
+                Finding::warning(
+                    &report.source.rel,
+                    s.pos(at),
+                    crate::diag::codes::UNFINISHED,
+                    format!("还有未填写的内容“{todo}”"),
+                )
+                .hint("填写后删去“（请填写）”"),
+            );
+        }
+    }
+}
+
+/// X7 (2021+): section 六 says what 信息处理费 was collected (元), or that none was.
+pub fn x7_processing_fee_stated(report: &Report, sentences: &[Sentence], out: &mut Vec<Finding>) {
+    if report.meta.format != Some(Format::V2021) {
+        return;
+    }
+    let Some(six) = report.narrative.section(6) else {
+        return;
+    };
+    if sentences
+        .iter()
+        .any(|s| s.section == Some(6) && s.text.contains("信息处理费"))
+    {
+        return;
+    }
+    out.push(
+        Finding::warning(
+            &report.source.rel,
+            Pos::new(six.line, 1),
+            "X7",
+            "“六、其他需要报告的事项”没有说明本年度收取信息处理费的情况（2021年起的报告应说明，单位为元）",
+        )
+        .hint("例如：本年度未收取信息处理费。或：本年度收取信息处理费 200 元。（这不是表二的行政事业性收费）"),
+    );
+}
+
+#[cfg(test)]
+mod tests;
