@@ -1,5 +1,5 @@
-//! One fixture site per rule (`tests/fixtures/<rule>/`): a report that breaks
-//! exactly that rule. Each test runs `gongkai check --format json` and asserts
+//! One fixture site per rule (`tests/fixtures/<rule>/`): a report (or, for
+//! the cross-report rules, a small portal) that breaks exactly that rule. Each test runs `gongkai check --format json` and asserts
 //! the rule, the file:line:column of the offending cell, the numbers, and that
 //! nothing else is reported.
 
@@ -21,7 +21,11 @@ fn check(fixture: &str, expected: &[Expect]) {
     let findings = site.findings();
     assert_eq!(findings.len(), expected.len(), "{fixture}: {findings:#?}");
     for (f, e) in findings.iter().zip(expected) {
-        let file = format!("content/测试局/{}", e.at.0);
+        let file = if e.at.0.contains('/') || e.at.0 == "site.toml" {
+            e.at.0.to_string()
+        } else {
+            format!("content/测试局/{}", e.at.0)
+        };
         let line = site.line_of(&file, e.at.1);
         assert_eq!(f["rule"], e.rule, "{fixture}: {f:#}");
         assert_eq!(f["severity"], e.severity, "{fixture}: {f:#}");
@@ -389,6 +393,144 @@ fn c2_two_reports_for_one_agency_and_year() {
             column: 7,
             says: &["测试局2021年度", "2021-更正.md"],
             numbers: None,
+        },
+    );
+}
+
+#[test]
+fn y1_carry_over_between_two_years_names_both_files() {
+    check(
+        "y1",
+        &[
+            Expect {
+                at: ("2022.md", "carried_over:"),
+                rule: "Y1",
+                severity: "error",
+                column: 21,
+                says: &[
+                    "商业企业",
+                    "上年结转 1",
+                    "content/测试局/2021.md:44:24",
+                    "是 2",
+                ],
+                numbers: Some(("2", "1")),
+            },
+            Expect {
+                at: ("2022.md", "carried_over:"),
+                rule: "Y1",
+                severity: "error",
+                column: 36,
+                says: &["总计", "上年结转 3", "content/测试局/2021.md:44:39", "是 4"],
+                numbers: Some(("4", "3")),
+            },
+        ],
+    );
+}
+
+#[test]
+fn y2_documents_in_force_do_not_follow_last_year() {
+    one(
+        "y2",
+        Expect {
+            at: ("2022.md", "normative_documents:"),
+            rule: "Y2",
+            severity: "warning",
+            column: 31,
+            says: &["行政规范性文件", "12", "近似", "content/测试局/2021.md"],
+            numbers: Some(("13", "15")),
+        },
+    );
+}
+
+#[test]
+fn y3_item_counts_do_not_follow_last_year() {
+    one(
+        "y3",
+        Expect {
+            at: ("2020.md", "coercion:"),
+            rule: "Y3",
+            severity: "warning",
+            column: 25,
+            says: &["行政强制", "content/测试局/2019.md"],
+            numbers: Some(("6", "9")),
+        },
+    );
+}
+
+#[test]
+fn y4_a_narrative_copied_from_last_year() {
+    one(
+        "y4",
+        Expect {
+            at: ("2022.md", "## 一、总体情况"),
+            rule: "Y4",
+            severity: "warning",
+            column: 1,
+            says: &["相似度为 100%", "content/测试局/2021.md"],
+            numbers: None,
+        },
+    );
+}
+
+#[test]
+fn c1_a_consolidated_report_off_by_one_and_one_member_short() {
+    check(
+        "c1",
+        &[
+            Expect {
+                at: ("content/测试区人民政府/2021.md", "  review:"),
+                rule: "C1",
+                severity: "error",
+                column: 29,
+                says: &["行政复议", "结果维持", "测试局、另一局", "相加是 1"],
+                numbers: Some(("1", "2")),
+            },
+            Expect {
+                at: ("content/测试区人民政府/2021.md", "  review:"),
+                rule: "C1",
+                severity: "error",
+                column: 38,
+                says: &["尚未审结", "相加是 1"],
+                numbers: Some(("1", "0")),
+            },
+            Expect {
+                at: ("content/测试区人民政府/2022.md", "agency:"),
+                rule: "C1",
+                severity: "warning",
+                column: 9,
+                says: &["没有2022年度报告", "另一局"],
+                numbers: None,
+            },
+        ],
+    );
+}
+
+#[test]
+fn c3_a_required_agency_without_a_report() {
+    one(
+        "c3",
+        Expect {
+            at: ("site.toml", "title"),
+            rule: "C3",
+            severity: "warning",
+            column: 1,
+            says: &["缺失局", "2021"],
+            numbers: None,
+        },
+    );
+}
+
+#[test]
+fn c4_published_after_the_deadline() {
+    one(
+        "c4",
+        Expect {
+            at: ("2021.md", "published:"),
+            rule: "C4",
+            severity: "warning",
+            column: 12,
+            says: &["2022-02-15", "2022-01-31", "政府部门"],
+            numbers: Some(("≤ 2022-01-31", "2022-02-15")),
         },
     );
 }
