@@ -13,7 +13,8 @@ use crate::content::{self, SourcePath};
 use crate::diag::Finding;
 use crate::render::theme::Theme;
 use crate::render::{Job, OutputFile, RenderError, Renderer};
-use crate::report::{Headline, Report};
+use crate::report::Report;
+use crate::report::figures::KeyFigures;
 use crate::site::{LoadedFile, Site, load_file, report_dir};
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
@@ -43,26 +44,43 @@ pub enum Input {
     Theme,
     /// One report (its tables, narrative and metadata), by source path.
     Report(String),
+    /// Any report: its cells or its text (portal-wide data and the search index).
+    AnyReport,
     /// What listings show of each report: agency, year, title, date, address,
-    /// headline figures; and which reports exist.
+    /// key figures; and which reports exist.
     Listings,
+    /// The listing data of one agency's reports.
+    AgencyListing(String),
+    /// The listing data of one year's reports.
+    YearListing(i64),
 }
 
-/// The inputs of a job.
-pub fn job_inputs(job: &Job) -> Vec<Input> {
+/// The inputs of a job: the dependency map from sources to outputs.
+pub fn job_inputs(job: &Job, site: &Site) -> Vec<Input> {
     let mut inputs = vec![Input::Config, Input::Theme];
     match job {
-        Job::Index => inputs.push(Input::Listings),
+        Job::Index | Job::Feeds => inputs.push(Input::Listings),
         Job::NotFound | Job::Statics => {}
         Job::Report(rel) => inputs.push(Input::Report(rel.clone())),
+        Job::Agency(name) => inputs.push(Input::AgencyListing(name.clone())),
+        Job::Year(y) => {
+            // The year page sums every cell of the year's reports.
+            inputs.push(Input::YearListing(*y));
+            inputs.extend(
+                site.reports_in(*y)
+                    .iter()
+                    .map(|r| Input::Report(r.source.rel.clone())),
+            );
+        }
+        Job::Data | Job::Search => inputs.push(Input::AnyReport),
     }
     inputs
 }
 
 /// The jobs whose inputs intersect `changed`, out of `jobs`.
-pub fn dependents(changed: &BTreeSet<Input>, jobs: &[Job]) -> Vec<Job> {
+pub fn dependents(changed: &BTreeSet<Input>, jobs: &[Job], site: &Site) -> Vec<Job> {
     jobs.iter()
-        .filter(|job| job_inputs(job).iter().any(|i| changed.contains(i)))
+        .filter(|job| job_inputs(job, site).iter().any(|i| changed.contains(i)))
         .cloned()
         .collect()
 }
@@ -75,7 +93,7 @@ struct ListingKey {
     title: String,
     published: Option<crate::report::Date>,
     dir: String,
-    headline: Headline,
+    figures: KeyFigures,
 }
 
 fn listing_key(r: &Report) -> ListingKey {
@@ -85,7 +103,7 @@ fn listing_key(r: &Report) -> ListingKey {
         title: r.meta.title.clone(),
         published: r.meta.published,
         dir: report_dir(r),
-        headline: r.headline(),
+        figures: r.figures(),
     }
 }
 
@@ -257,7 +275,7 @@ impl Pipeline {
         let mut jobs = if full {
             all_jobs.to_vec()
         } else {
-            dependents(&self.pending, all_jobs)
+            dependents(&self.pending, all_jobs, &self.site)
         };
         let live: BTreeSet<&Job> = all_jobs.iter().collect();
         let gone: BTreeSet<Job> = self
@@ -368,8 +386,14 @@ impl Pipeline {
             .map(listing_key);
         if old_key != new_key {
             self.pending.insert(Input::Listings);
+            for key in old_key.iter().chain(new_key.iter()) {
+                self.pending
+                    .insert(Input::AgencyListing(key.agency.clone()));
+                self.pending.insert(Input::YearListing(key.year));
+            }
         }
         self.pending.insert(Input::Report(source.rel.clone()));
+        self.pending.insert(Input::AnyReport);
         if let Some(f) = new {
             self.files.insert(source.rel, f);
         }
@@ -385,32 +409,96 @@ impl Pipeline {
 mod tests {
     use super::*;
 
+    fn site() -> Site {
+        let files = [("a", 2021), ("b", 2021), ("a", 2022)]
+            .iter()
+            .map(|(agency, year)| {
+                let source = SourcePath {
+                    path: format!("content/{agency}/{year}.md").into(),
+                    rel: format!("content/{agency}/{year}.md"),
+                    stem: format!("{agency}/{year}"),
+                };
+                let text = crate::report::skeleton::new_report(agency, *year, None);
+                let report = crate::report::parse::parse_report(&source, &text).report;
+                LoadedFile {
+                    source,
+                    report,
+                    findings: Vec::new(),
+                }
+            })
+            .collect();
+        Site::assemble(files, &Default::default())
+    }
+
     #[test]
-    fn a_report_change_reruns_its_page_and_the_listings_only() {
-        let jobs = vec![
-            Job::Index,
-            Job::NotFound,
-            Job::Statics,
-            Job::Report("content/a/2021.md".into()),
-            Job::Report("content/a/2022.md".into()),
-        ];
+    fn a_report_change_reruns_only_the_jobs_that_read_it() {
+        let site = site();
+        let jobs: Vec<Job> = {
+            let mut j = vec![
+                Job::Index,
+                Job::NotFound,
+                Job::Statics,
+                Job::Data,
+                Job::Feeds,
+                Job::Search,
+            ];
+            j.extend(
+                [
+                    "content/a/2021.md",
+                    "content/a/2022.md",
+                    "content/b/2021.md",
+                ]
+                .map(|r| Job::Report(r.into())),
+            );
+            j.extend([
+                Job::Agency("a".into()),
+                Job::Agency("b".into()),
+                Job::Year(2021),
+                Job::Year(2022),
+            ]);
+            j
+        };
+        let report = |r: &str| Input::Report(r.into());
+        let text_edit = vec![report("content/a/2021.md"), Input::AnyReport];
+        let figure_edit = [
+            text_edit.clone(),
+            vec![
+                Input::Listings,
+                Input::AgencyListing("a".into()),
+                Input::YearListing(2021),
+            ],
+        ]
+        .concat();
         let cases: Vec<(Vec<Input>, Vec<Job>)> = vec![
             (
-                vec![Input::Report("content/a/2021.md".into())],
-                vec![Job::Report("content/a/2021.md".into())],
+                text_edit,
+                vec![
+                    Job::Data,
+                    Job::Search,
+                    Job::Report("content/a/2021.md".into()),
+                    Job::Year(2021),
+                ],
             ),
             (
-                vec![Input::Report("content/a/2021.md".into()), Input::Listings],
-                vec![Job::Index, Job::Report("content/a/2021.md".into())],
+                figure_edit,
+                vec![
+                    Job::Index,
+                    Job::Data,
+                    Job::Feeds,
+                    Job::Search,
+                    Job::Report("content/a/2021.md".into()),
+                    Job::Agency("a".into()),
+                    Job::Year(2021),
+                ],
             ),
-            (vec![Input::Listings], vec![Job::Index]),
+            (vec![Input::Listings], vec![Job::Index, Job::Feeds]),
             (vec![Input::Theme], jobs.clone()),
             (vec![Input::Config], jobs.clone()),
             (vec![], vec![]),
         ];
         for (changed, expected) in cases {
             let changed: BTreeSet<Input> = changed.into_iter().collect();
-            assert_eq!(dependents(&changed, &jobs), expected, "{changed:?}");
+            assert_eq!(dependents(&changed, &jobs, &site), expected, "{changed:?}");
         }
     }
 }

@@ -12,7 +12,7 @@ use crate::report::narrative::{self, MarkdownOptions};
 use crate::report::parse::parse_report;
 use crate::report::rules::{RuleContext, check_report};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One source file after the single-report stages.
 #[derive(Clone, Debug)]
@@ -77,6 +77,20 @@ pub struct Site {
     pub findings: Vec<Finding>,
     /// Index into `reports` by source path.
     by_source: std::collections::HashMap<String, usize>,
+    /// Every agency: its page address and its reports (indexes into `reports`, newest first).
+    pub agencies: BTreeMap<String, Agency>,
+    /// Every year: its reports (indexes into `reports`, by agency).
+    pub years: BTreeMap<i64, Vec<usize>>,
+}
+
+/// An agency of the portal.
+#[derive(Clone, Debug, Default)]
+pub struct Agency {
+    /// Address of the agency page relative to the site root (`西工区司法局/`),
+    /// `None` for a single-agency portal whose reports sit directly in `content/`.
+    pub dir: Option<String>,
+    /// Indexes into `Site::reports`, newest first.
+    pub reports: Vec<usize>,
 }
 
 impl Site {
@@ -108,10 +122,17 @@ impl Site {
             .enumerate()
             .map(|(i, r)| (r.source.rel.clone(), i))
             .collect();
+        let agencies = agencies(&reports);
+        let mut years: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
+        for (i, r) in reports.iter().enumerate() {
+            years.entry(r.meta.year).or_default().push(i);
+        }
         Site {
             reports,
             findings,
             by_source,
+            agencies,
+            years,
         }
     }
 
@@ -124,14 +145,59 @@ impl Site {
         self.findings.iter().any(Finding::is_error)
     }
 
-    /// Reports grouped by agency, agencies in name order, each newest first.
-    pub fn by_agency(&self) -> BTreeMap<&str, Vec<&Report>> {
-        let mut out: BTreeMap<&str, Vec<&Report>> = BTreeMap::new();
-        for r in &self.reports {
-            out.entry(r.meta.agency.as_str()).or_default().push(r);
-        }
-        out
+    /// The reports of an agency, newest first.
+    pub fn reports_of(&self, agency: &str) -> Vec<&Report> {
+        self.agencies
+            .get(agency)
+            .map(|a| a.reports.iter().map(|&i| &self.reports[i]).collect())
+            .unwrap_or_default()
     }
+
+    /// The reports of a year, by agency.
+    pub fn reports_in(&self, year: i64) -> Vec<&Report> {
+        self.years
+            .get(&year)
+            .map(|v| v.iter().map(|&i| &self.reports[i]).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// Agencies with their page address: the folder of their reports when the
+/// folder holds only them, else `agencies/<名称>/`.
+fn agencies(reports: &[Report]) -> BTreeMap<String, Agency> {
+    let folder = |r: &Report| r.source.stem.rsplit_once('/').map(|(f, _)| f.to_string());
+    let mut by_folder: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+    for r in reports {
+        if let Some(f) = folder(r) {
+            by_folder.entry(f).or_default().insert(&r.meta.agency);
+        }
+    }
+    let mut out: BTreeMap<String, Agency> = BTreeMap::new();
+    for (i, r) in reports.iter().enumerate() {
+        out.entry(r.meta.agency.clone())
+            .or_default()
+            .reports
+            .push(i);
+    }
+    for (name, agency) in &mut out {
+        let folders: BTreeSet<Option<String>> = agency
+            .reports
+            .iter()
+            .map(|&i| folder(&reports[i]))
+            .collect();
+        agency.dir = match folders.into_iter().collect::<Vec<_>>().as_slice() {
+            [Some(f)] if by_folder[f].len() == 1 => Some(format!("{f}/")),
+            [None] if out_of_folders_single(reports) => None,
+            _ => Some(format!("agencies/{name}/")),
+        };
+    }
+    out
+}
+
+/// A portal whose reports all sit directly in `content/` and belong to one agency.
+fn out_of_folders_single(reports: &[Report]) -> bool {
+    let names: BTreeSet<&str> = reports.iter().map(|r| r.meta.agency.as_str()).collect();
+    names.len() == 1
 }
 
 /// The page address of a report, relative to the site root: `西工区司法局/2021/`.

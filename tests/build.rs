@@ -220,8 +220,11 @@ fn every_page_is_chinese_with_the_government_meta_tags() {
 fn the_index_lists_each_agency_newest_first_with_headline_figures() {
     let site = built();
     let html = page(&site, "index.html");
-    let agencies: Vec<_> = html.select(&sel("section.agency h2")).map(text).collect();
-    assert_eq!(agencies.len(), 2);
+    let agencies: Vec<_> = html
+        .select(&sel("section.agency .agency-title"))
+        .map(text)
+        .collect();
+    assert_eq!(agencies, ["西工区司法局", "示例区示例局"]);
     let demo = html
         .select(&sel("section.agency"))
         .find(|s| text(*s).contains("示例区示例局"))
@@ -235,10 +238,19 @@ fn the_index_lists_each_agency_newest_first_with_headline_figures() {
         .select(&sel("td"))
         .map(text)
         .collect();
-    // 2023: 新收 56, 行政处罚, 行政复议 3, 行政诉讼 1 + 1.
-    assert_eq!(first[2], "56");
-    assert_eq!(first[4], "3");
-    assert_eq!(first[5], "2");
+    // 2023: 新收 56, 办结 53, 行政复议 3, 行政诉讼 1 + 1.
+    assert_eq!(
+        (
+            first[2].as_str(),
+            first[3].as_str(),
+            first[5].as_str(),
+            first[6].as_str()
+        ),
+        ("56", "53", "3", "2")
+    );
+    // Groups from site.toml head their agencies.
+    let groups: Vec<_> = html.select(&sel(".group-title")).map(text).collect();
+    assert_eq!(groups, ["区政府部门", "区政府部门（示例）"]);
     assert!(site.read("public/404.html").contains("页面不存在"));
 }
 

@@ -2,9 +2,13 @@
 //! with its official labels) and one CSV per table (UTF-8 with a BOM so that
 //! Excel on Chinese Windows reads it correctly).
 
+use super::tables::{FormCell, NumberStyle, form_table};
+use crate::config::Overlay;
+use crate::report::figures::KeyFigures;
 use crate::report::num::Num;
 use crate::report::schema::{Format, TableId};
-use crate::report::{Cell, Headline, Origin, Report, Table, Value};
+use crate::report::{Cell, Origin, Report, Table, Value};
+use crate::site::{Site, report_dir};
 use serde::Serialize;
 
 /// File names of the data files, per table.
@@ -17,6 +21,7 @@ pub fn csv_name(id: TableId) -> &'static str {
 }
 
 pub const JSON_NAME: &str = "report.json";
+pub const XLSX_NAME: &str = "report.xlsx";
 
 /// `report.json`
 #[derive(Serialize)]
@@ -31,7 +36,10 @@ pub struct ReportData<'a> {
     pub published: Option<String>,
     /// The source file, relative to the site root.
     pub source: &'a str,
-    pub headline: Headline,
+    /// The report page, relative to the site root.
+    pub url: String,
+    /// The key figures computed from the tables.
+    pub figures: KeyFigures,
     pub tables: Vec<TableData<'a>>,
 }
 
@@ -79,7 +87,8 @@ pub fn report_data(report: &Report) -> ReportData<'_> {
         format_document: report.meta.format.map(Format::document),
         published: report.meta.published.map(|d| d.to_string()),
         source: &report.source.rel,
-        headline: report.headline(),
+        url: report_dir(report),
+        figures: report.figures(),
         tables: report.tables.iter().flatten().map(table_data).collect(),
     }
 }
@@ -193,4 +202,180 @@ fn value_text(cell: &Cell) -> String {
         Value::NotApplicable => "/".into(),
         Value::Blank | Value::Invalid => String::new(),
     }
+}
+
+/// `data/reports.json`, `data/cells.csv` and `data/report.schema.json`.
+pub fn portal_files(site: &Site) -> Vec<super::OutputFile> {
+    let all: Vec<ReportData> = site.reports.iter().map(report_data).collect();
+    let mut json = serde_json::to_vec_pretty(&all).unwrap_or_default();
+    json.push(b'\n');
+    vec![
+        super::OutputFile {
+            path: "data/reports.json".into(),
+            bytes: json,
+        },
+        super::OutputFile {
+            path: "data/cells.csv".into(),
+            bytes: cells_csv(site),
+        },
+        super::OutputFile {
+            path: "data/report.schema.json".into(),
+            bytes: SCHEMA.as_bytes().to_vec(),
+        },
+    ]
+}
+
+/// The JSON Schema of `report.json` (and of each item of `data/reports.json`).
+pub const SCHEMA: &str = include_str!("report.schema.json");
+
+/// One row per report × table × row × column, with official labels (tidy data).
+fn cells_csv(site: &Site) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new().from_writer(b"\xEF\xBB\xBF".to_vec());
+    let _ = w.write_record([
+        "机关",
+        "年度",
+        "格式",
+        "表",
+        "行键",
+        "分组",
+        "行",
+        "列键",
+        "列",
+        "数值",
+        "状态",
+        "备注",
+        "自动计算",
+        "源文件",
+    ]);
+    for r in &site.reports {
+        let format = r.meta.format.map(Format::key).unwrap_or("");
+        for t in r.tables.iter().flatten() {
+            for (spec, row) in t.spec.rows.iter().zip(&t.rows) {
+                for (col, cell) in spec.columns.iter().zip(&row.cells) {
+                    let d = cell_data(col.label, col.key, cell);
+                    let _ = w.write_record([
+                        r.meta.agency.as_str(),
+                        &r.meta.year.to_string(),
+                        format,
+                        t.spec.title,
+                        &spec.key(),
+                        spec.group.or(spec.section).unwrap_or(""),
+                        spec.label,
+                        col.key,
+                        col.label,
+                        &d.value.map(|n| n.to_string()).unwrap_or_default(),
+                        d.state,
+                        d.note.unwrap_or(""),
+                        if d.computed { "是" } else { "" },
+                        &r.source.rel,
+                    ]);
+                }
+            }
+        }
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+/// The three tables in the official layout (merged headers, row labels), one sheet each.
+pub fn report_xlsx(report: &Report, overlay: &Overlay) -> Vec<u8> {
+    xlsx(report, overlay).unwrap_or_default()
+}
+
+fn xlsx(report: &Report, overlay: &Overlay) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{
+        DocProperties, ExcelDateTime, Format as Style, FormatAlign, FormatBorder, Workbook,
+    };
+    let mut book = Workbook::new();
+    let year = (report.meta.year + 1).clamp(1990, 9000) as u16;
+    let created = ExcelDateTime::from_ymd(year, 1, 1)?;
+    book.set_properties(
+        &DocProperties::new()
+            .set_title(&report.meta.title)
+            .set_author(&report.meta.agency)
+            .set_creation_datetime(&created),
+    );
+    let border = Style::new()
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap()
+        .set_align(FormatAlign::VerticalCenter);
+    let head = border
+        .clone()
+        .set_bold()
+        .set_align(FormatAlign::Center)
+        .set_background_color("F1ECE4");
+    let label = border.clone();
+    let number = border.clone().set_align(FormatAlign::Right);
+    let style = NumberStyle {
+        fee_decimals: overlay.fee_decimals(),
+        fee_label: Some(overlay.fee_label()),
+    };
+    let format = report.meta.format.unwrap_or(Format::V2021);
+    for t in report.tables.iter().flatten() {
+        let grid = form_table(t, format, style);
+        let sheet = book.add_worksheet();
+        sheet.set_name(&t.spec.short.to_string())?;
+        sheet.merge_range(0, 0, 0, grid.columns as u16 - 1, t.spec.title, &head)?;
+        let mut taken: Vec<Vec<bool>> = Vec::new();
+        let rows: Vec<&Vec<FormCell>> = grid.head.iter().chain(grid.body.iter()).collect();
+        let mut widths = vec![6.0f64; grid.columns];
+        for (r, cells) in rows.iter().enumerate() {
+            let mut c = 0usize;
+            for cell in cells.iter() {
+                while taken
+                    .get(r)
+                    .and_then(|row| row.get(c))
+                    .copied()
+                    .unwrap_or(false)
+                {
+                    c += 1;
+                }
+                let (rs, cs) = (cell.rowspan.max(1), cell.colspan.max(1));
+                for rr in r..r + rs {
+                    if taken.len() <= rr {
+                        taken.resize(rr + 1, vec![false; grid.columns]);
+                    }
+                    for cc in c..(c + cs).min(grid.columns) {
+                        taken[rr][cc] = true;
+                    }
+                }
+                let text = format!("{}{}", cell.text, cell.note.clone().unwrap_or_default());
+                let (row, col) = ((r + 1) as u32, c as u16);
+                let fmt = if cell.header {
+                    if cell.class == "label" && cell.scope == Some("row") {
+                        &label
+                    } else {
+                        &head
+                    }
+                } else {
+                    &number
+                };
+                if rs > 1 || cs > 1 {
+                    sheet.merge_range(
+                        row,
+                        col,
+                        row + rs as u32 - 1,
+                        col + cs as u16 - 1,
+                        &text,
+                        fmt,
+                    )?;
+                } else if !cell.header
+                    && cell.note.is_none()
+                    && let Ok(n) = cell.text.parse::<f64>()
+                {
+                    sheet.write_number_with_format(row, col, n, fmt)?;
+                } else {
+                    sheet.write_string_with_format(row, col, &text, fmt)?;
+                }
+                if cs == 1 {
+                    // About two units per CJK character.
+                    widths[c] = widths[c].max((text.chars().count() as f64 * 2.1 + 2.0).min(40.0));
+                }
+                c += cs;
+            }
+        }
+        for (c, w) in widths.iter().enumerate() {
+            sheet.set_column_width(c as u16, *w)?;
+        }
+    }
+    book.save_to_buffer()
 }

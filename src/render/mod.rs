@@ -4,7 +4,12 @@
 //! static files); each job produces [`OutputFile`]s that are handed to a sink
 //! as soon as they exist, so that a large portal is never held in memory.
 
+pub mod charts;
 pub mod data;
+pub mod feeds;
+pub mod pages;
+pub mod report_page;
+pub mod search;
 pub mod tables;
 pub mod theme;
 pub mod views;
@@ -16,7 +21,7 @@ use crate::site::{Site, report_dir};
 use rayon::prelude::*;
 use serde::Serialize;
 use theme::Theme;
-use views::{AgencyView, IndexPage, NotFoundPage, PageMeta, SiteView};
+use views::SiteView;
 
 /// One file of the output, with its path relative to the output root.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,7 +48,7 @@ impl From<std::io::Error> for RenderError {
 /// inputs changed (see [`crate::pipeline`]).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Job {
-    /// `index.html`: every report's listing data.
+    /// `index.html`: every report's listing data and the portal-wide charts.
     Index,
     /// `404.html`
     NotFound,
@@ -51,6 +56,16 @@ pub enum Job {
     Statics,
     /// One report's page and data files, by its source path (`content/…/2021.md`).
     Report(String),
+    /// An agency's page, by name.
+    Agency(String),
+    /// A year's page.
+    Year(i64),
+    /// `data/`: every report's data in one JSON and one CSV, and the JSON schema.
+    Data,
+    /// `feed.xml`, `sitemap.xml`, `robots.txt`.
+    Feeds,
+    /// `search/`: the page and the static full-text index.
+    Search,
 }
 
 /// Renders pages with one theme for one site.
@@ -73,13 +88,28 @@ impl<'a> Renderer<'a> {
 
     /// Every job of a full build.
     pub fn all_jobs(&self) -> Vec<Job> {
-        let mut jobs = vec![Job::Index, Job::NotFound, Job::Statics];
+        let mut jobs = vec![
+            Job::Index,
+            Job::NotFound,
+            Job::Statics,
+            Job::Data,
+            Job::Feeds,
+            Job::Search,
+        ];
         jobs.extend(
             self.site
                 .reports
                 .iter()
                 .map(|r| Job::Report(r.source.rel.clone())),
         );
+        jobs.extend(
+            self.site
+                .agencies
+                .iter()
+                .filter(|(_, a)| a.dir.is_some())
+                .map(|(n, _)| Job::Agency(n.clone())),
+        );
+        jobs.extend(self.site.years.keys().map(|y| Job::Year(*y)));
         jobs
     }
 
@@ -98,14 +128,51 @@ impl<'a> Renderer<'a> {
 
     /// The files of one job (none for a report that no longer exists).
     pub fn job(&self, job: &Job) -> Result<Vec<OutputFile>, RenderError> {
+        let view = || self.site_view.clone();
         match job {
-            Job::Index => Ok(vec![self.index()?]),
-            Job::NotFound => Ok(vec![self.not_found()?]),
+            Job::Index => Ok(vec![self.page(
+                "index.html",
+                "index.html".into(),
+                &pages::index_page(self.settings, self.site, view()),
+            )?]),
+            Job::NotFound => Ok(vec![self.page(
+                "404.html",
+                "404.html".into(),
+                &pages::not_found_page(view()),
+            )?]),
             Job::Statics => Ok(self.statics()),
             Job::Report(rel) => match self.site.report(rel) {
                 Some(r) => self.report(r),
                 None => Ok(Vec::new()),
             },
+            Job::Agency(name) => match self.site.agencies.get(name).and_then(|a| a.dir.clone()) {
+                Some(dir) => {
+                    let page = pages::agency_page(self.settings, self.site, view(), name, &dir);
+                    Ok(vec![self.page(
+                        "agency.html",
+                        format!("{dir}index.html"),
+                        &page,
+                    )?])
+                }
+                None => Ok(Vec::new()),
+            },
+            Job::Year(y) if self.site.years.contains_key(y) => {
+                let page = pages::year_page(self.settings, self.site, view(), *y);
+                Ok(vec![self.page(
+                    "year.html",
+                    format!("{}index.html", pages::year_dir(*y)),
+                    &page,
+                )?])
+            }
+            Job::Year(_) => Ok(Vec::new()),
+            Job::Data => Ok(data::portal_files(self.site)),
+            Job::Feeds => Ok(feeds::files(self.settings, self.site)),
+            Job::Search => {
+                let mut files = search::index_files(self.site);
+                let page = search::search_page(view());
+                files.push(self.page("search.html", "search/index.html".into(), &page)?);
+                Ok(files)
+            }
         }
     }
 
@@ -130,57 +197,6 @@ impl<'a> Renderer<'a> {
         Ok(OutputFile { path, bytes })
     }
 
-    fn index(&self) -> Result<OutputFile, RenderError> {
-        let root = "./";
-        let agencies = self
-            .site
-            .by_agency()
-            .into_iter()
-            .map(|(name, reports)| AgencyView {
-                name: name.to_string(),
-                group: self
-                    .settings
-                    .site
-                    .agencies
-                    .get(name)
-                    .and_then(|a| a.group.clone())
-                    .unwrap_or_default(),
-                reports: reports
-                    .iter()
-                    .map(|r| views::report_link(r, root))
-                    .collect(),
-            })
-            .collect();
-        let view = IndexPage {
-            page: PageMeta {
-                title: self.site_view.title.clone(),
-                column: views::COLUMN_NAME.into(),
-                keywords: "政府信息公开,年度报告".into(),
-                description: format!("{}：各机关政府信息公开工作年度报告", self.site_view.title),
-                canonical: views::canonical(&self.site_view, ""),
-                root: root.into(),
-                ..PageMeta::default()
-            },
-            site: self.site_view.clone(),
-            agencies,
-            report_count: self.site.reports.len(),
-        };
-        self.page("index.html", "index.html".into(), &view)
-    }
-
-    fn not_found(&self) -> Result<OutputFile, RenderError> {
-        let view = NotFoundPage {
-            page: PageMeta {
-                title: format!("页面不存在 - {}", self.site_view.title),
-                column: views::COLUMN_NAME.into(),
-                root: self.site_view.base_path.clone(),
-                ..PageMeta::default()
-            },
-            site: self.site_view.clone(),
-        };
-        self.page("404.html", "404.html".into(), &view)
-    }
-
     /// The theme's static files, and the marker that says gongkai owns the folder.
     fn statics(&self) -> Vec<OutputFile> {
         let marker = OutputFile {
@@ -200,7 +216,8 @@ impl<'a> Renderer<'a> {
 
     fn report(&self, report: &Report) -> Result<Vec<OutputFile>, RenderError> {
         let dir = report_dir(report);
-        let view = views::report_page(self.settings, self.site_view.clone(), report);
+        let view =
+            report_page::report_page(self.settings, self.site_view.clone(), self.site, report);
         let mut files = vec![self.page("report.html", format!("{dir}index.html"), &view)?];
         files.push(OutputFile {
             path: format!("{dir}{}", data::JSON_NAME),
@@ -210,6 +227,12 @@ impl<'a> Renderer<'a> {
             files.push(OutputFile {
                 path: format!("{dir}{}", data::csv_name(table.spec.id)),
                 bytes: data::table_csv(table),
+            });
+        }
+        if report.meta.format.is_some() {
+            files.push(OutputFile {
+                path: format!("{dir}{}", data::XLSX_NAME),
+                bytes: data::report_xlsx(report, &self.settings.site.overlay),
             });
         }
         Ok(files)

@@ -21,9 +21,15 @@ pub const EMBEDDED: &[(&str, &str)] = embed!(
     "templates/index.html",
     "templates/report.html",
     "templates/404.html",
+    "templates/agency.html",
+    "templates/year.html",
+    "templates/search.html",
     "templates/partials/table.html",
+    "templates/partials/listing.html",
+    "templates/partials/chart.html",
     "static/style.css",
     "static/site.js",
+    "static/search.js",
 );
 
 /// A theme ready to render: compiled templates and static files.

@@ -1,5 +1,6 @@
 //! One annual report: metadata, the three official tables, the narrative.
 
+pub mod figures;
 pub mod narrative;
 pub mod num;
 pub mod parse;
@@ -15,7 +16,6 @@ use crate::content::SourcePath;
 use crate::content::yaml::Pos;
 use num::Num;
 use schema::{Format, RowRole, RowSpec, TableId, TableSpec};
-use serde::Serialize;
 
 /// A parsed report.
 #[derive(Clone, Debug)]
@@ -39,44 +39,10 @@ impl Report {
         self.tables.iter().flatten().find(|t| t.spec.id == id)
     }
 
-    /// Key figures for listings (index, agency pages).
-    pub fn headline(&self) -> Headline {
-        let t3 = self.table(TableId::Applications);
-        let t4 = self.table(TableId::Reviews);
-        let received = t3.and_then(|t| {
-            let row = t.spec.row_index(RowRole::Received)?;
-            t.total_of_row(row)
-        });
-        let punishment = self.table(TableId::Active).and_then(|t| {
-            let (i, spec) = t.spec.row(&["punishment"])?;
-            // 2021: 本年处理决定数量; 2019: the third column, 处理决定数量.
-            t.rows[i].cells.get(spec.columns.len() - 1)?.number()
-        });
-        let group_total = |row: usize| t4.and_then(|t| t.total_of_row(row));
-        let litigation = match (group_total(1), group_total(2)) {
-            (Some(a), Some(b)) => Some(a + b),
-            _ => None,
-        };
-        Headline {
-            received,
-            punishment,
-            reviews: group_total(0),
-            litigation,
-        }
+    /// The key figures (listings, charts, placeholders, TEXT rules).
+    pub fn figures(&self) -> figures::KeyFigures {
+        figures::KeyFigures::of(self)
     }
-}
-
-/// The figures shown beside a report in listings.
-#[derive(Clone, Debug, Default, Serialize, PartialEq)]
-pub struct Headline {
-    /// 一、本年新收政府信息公开申请数量 · 总计
-    pub received: Option<Num>,
-    /// 行政处罚 · 处理决定数量
-    pub punishment: Option<Num>,
-    /// 行政复议 · 总计
-    pub reviews: Option<Num>,
-    /// 行政诉讼 · 总计 (直接起诉 + 复议后起诉)
-    pub litigation: Option<Num>,
 }
 
 /// Metadata from the front matter.

@@ -417,6 +417,18 @@ fn c3_required_agencies_report_every_year(
     }
 }
 
+/// The date by which a report must be published: 31 January (departments)
+/// or 31 March (governments) of the next year.
+pub fn deadline(r: &Report, agencies: &BTreeMap<String, AgencyConfig>) -> Date {
+    let kind = AgencyConfig::kind_of(agencies.get(&r.meta.agency), &r.meta.agency);
+    let (month, day) = kind.deadline();
+    Date {
+        year: r.meta.year as i32 + 1,
+        month,
+        day,
+    }
+}
+
 /// C4: published after the legal deadline (departments 31 January, governments 31 March).
 fn c4_published_by_the_deadline(
     reports: &[Report],
@@ -429,11 +441,7 @@ fn c4_published_by_the_deadline(
         };
         let kind = AgencyConfig::kind_of(agencies.get(&r.meta.agency), &r.meta.agency);
         let (month, day) = kind.deadline();
-        let deadline = Date {
-            year: r.meta.year as i32 + 1,
-            month,
-            day,
-        };
+        let deadline = deadline(r, agencies);
         if published > deadline {
             out.push(Finding::warning(
                 &r.source.rel,

@@ -9,9 +9,9 @@
 use super::super::narrative::section_number;
 use crate::content::yaml::Pos;
 use crate::diag::Finding;
+use crate::report::Report;
 use crate::report::num::Num;
-use crate::report::schema::{Format, RowRole, TableId};
-use crate::report::{Report, Table};
+use crate::report::schema::Format;
 
 /// Runs X1–X7 on one report.
 pub fn check(report: &Report, out: &mut Vec<Finding>) {
@@ -111,75 +111,7 @@ pub fn sentences(body: &str, first_line: u32) -> Vec<Sentence> {
     out
 }
 
-/// The table figures the prose may state.
-#[derive(Debug, Default)]
-pub struct Facts {
-    pub received: Option<Num>,
-    pub received_natural: Option<Num>,
-    pub received_orgs: Option<Num>,
-    pub carried_over: Option<Num>,
-    pub done: Option<Num>,
-    pub carried_forward: Option<Num>,
-    /// （一）…（六） totals.
-    pub outcomes: [Option<Num>; 6],
-    pub reviews: Option<Num>,
-    pub litigation: Option<Num>,
-    /// 结果纠正 + 其他结果 + 尚未审结 of 复议 and of 诉讼.
-    pub review_not_upheld: Option<Num>,
-    pub litigation_not_upheld: Option<Num>,
-}
-
-/// The outcome categories as prose names them, with their group label.
-const OUTCOMES: [(&str, &str); 6] = [
-    ("予以公开", ""),
-    ("部分公开", ""),
-    ("不予公开", "（三）不予公开"),
-    ("无法提供", "（四）无法提供"),
-    ("不予处理", "（五）不予处理"),
-    ("其他处理", "（六）其他处理"),
-];
-
-impl Facts {
-    pub fn of(report: &Report) -> Facts {
-        let mut f = Facts::default();
-        if let Some(t) = report.table(TableId::Applications) {
-            let total = |role| t.spec.row_index(role).and_then(|r| t.total_of_row(r));
-            f.received = total(RowRole::Received);
-            f.carried_over = total(RowRole::CarriedOver);
-            f.done = total(RowRole::OutcomeTotal);
-            f.carried_forward = total(RowRole::CarriedForward);
-            if let Some(r) = t.spec.row_index(RowRole::Received) {
-                f.received_natural = t.effective(r, 0);
-                f.received_orgs = (1..=5).map(|c| t.effective(r, c)).sum();
-            }
-            for (i, (name, group)) in OUTCOMES.iter().enumerate() {
-                f.outcomes[i] = outcome_total(t, name, group);
-            }
-        }
-        if let Some(t) = report.table(TableId::Reviews) {
-            f.reviews = t.total_of_row(0);
-            f.litigation = t.total_of_row(1).zip(t.total_of_row(2)).map(|(a, b)| a + b);
-            let not_upheld = |r: usize| (1..=3).map(|c| t.effective(r, c)).sum::<Option<Num>>();
-            f.review_not_upheld = not_upheld(0);
-            f.litigation_not_upheld = not_upheld(1).zip(not_upheld(2)).map(|(a, b)| a + b);
-        }
-        f
-    }
-}
-
-fn outcome_total(t: &Table, name: &str, group: &str) -> Option<Num> {
-    let rows: Vec<usize> = (0..t.rows.len())
-        .filter(|&r| {
-            let spec = &t.spec.rows[r];
-            spec.role == RowRole::Outcome
-                && (spec.group == Some(group) || spec.label.contains(name) && spec.group.is_none())
-        })
-        .collect();
-    if rows.is_empty() {
-        return None;
-    }
-    rows.iter().map(|&r| t.total_of_row(r)).sum()
-}
+pub use crate::report::figures::{KeyFigures as Facts, OUTCOMES};
 
 /// A count stated in prose: the number and where it is.
 #[derive(Debug, PartialEq)]

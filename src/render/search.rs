@@ -1,0 +1,246 @@
+//! Full-text search with no server: a static index the browser queries.
+//!
+//! Chinese has no spaces, so the index is of character bigrams (and whole
+//! ASCII words): a query matches a report that contains all its bigrams. The
+//! postings are split into shards by a hash of the term, so a query fetches
+//! only the few shards its terms fall in (pagefind was measured here at ~5 ms
+//! per report with Chinese segmentation: 50 s for a 10,000-report portal,
+//! which does not fit; this index builds in a fraction of a second).
+//!
+//! Files: `search/meta.json`, `search/t-<shard>.json` (term → ascending
+//! report ids, delta-encoded), `search/d-<chunk>.json` (title, address,
+//! agency, year of each report). `static/search.js` does the same in the
+//! browser as [`query`] does here.
+
+use super::OutputFile;
+use super::views::{PageMeta, SiteView, listing_meta};
+use crate::report::Report;
+use crate::site::{Site, report_dir};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Reports per `d-<chunk>.json`.
+pub const CHUNK: usize = 500;
+
+/// The search page.
+#[derive(Debug, Serialize)]
+pub struct SearchPage {
+    pub site: SiteView,
+    pub page: PageMeta,
+}
+
+pub fn search_page(view: SiteView) -> SearchPage {
+    let page = listing_meta(
+        &view,
+        "search/",
+        format!("搜索 - {}", view.title),
+        "在全部政府信息公开工作年度报告中搜索".into(),
+    );
+    SearchPage { site: view, page }
+}
+
+/// FNV-1a (32 bit) of the term's UTF-8 bytes: the same in `search.js`.
+pub fn hash(term: &str) -> u32 {
+    term.bytes().fold(0x811c_9dc5u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// The terms of a text: CJK character bigrams (a lone character by itself)
+/// and lowercase ASCII words of letters and digits.
+pub fn terms(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut cjk: Vec<char> = Vec::new();
+    let mut word = String::new();
+    let flush = |cjk: &mut Vec<char>, word: &mut String, out: &mut BTreeSet<String>| {
+        if cjk.len() == 1 {
+            out.insert(cjk[0].to_string());
+        }
+        for w in cjk.windows(2) {
+            out.insert(w.iter().collect());
+        }
+        cjk.clear();
+        if !word.is_empty() {
+            out.insert(std::mem::take(word));
+        }
+    };
+    for c in text.chars() {
+        if is_cjk(c) {
+            if !word.is_empty() {
+                out.insert(std::mem::take(&mut word));
+            }
+            cjk.push(c);
+        } else if c.is_ascii_alphanumeric() {
+            if !cjk.is_empty() {
+                flush(&mut cjk, &mut String::new(), &mut out);
+            }
+            word.push(c.to_ascii_lowercase());
+        } else {
+            flush(&mut cjk, &mut word, &mut out);
+        }
+    }
+    flush(&mut cjk, &mut word, &mut out);
+    out
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FA1F}')
+}
+
+/// The searchable text of a report: title, agency and narrative.
+fn text_of(r: &Report) -> String {
+    let mut text = format!("{} {} ", r.meta.title, r.meta.agency);
+    for part in &r.narrative.parts {
+        text.push_str(&part.heading);
+        text.push(' ');
+        strip_tags(&part.html, &mut text);
+        text.push(' ');
+    }
+    text
+}
+
+/// Text of our own generated HTML (entities other than the usual few are kept as written).
+fn strip_tags(html: &str, out: &mut String) {
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+}
+
+/// Shards for `docs` reports: a power of two, about one per 32 reports, at most 256.
+pub fn shard_count(docs: usize) -> u32 {
+    (docs / 32).clamp(1, 256).next_power_of_two().min(256) as u32
+}
+
+#[derive(Serialize)]
+struct Meta {
+    version: u32,
+    docs: usize,
+    shards: u32,
+    chunk: usize,
+}
+
+/// The index files for every report of the site.
+pub fn index_files(site: &Site) -> Vec<OutputFile> {
+    let shards = shard_count(site.reports.len());
+    let mut postings: Vec<BTreeMap<String, Vec<u32>>> = vec![BTreeMap::new(); shards as usize];
+    for (id, r) in site.reports.iter().enumerate() {
+        for term in terms(&text_of(r)) {
+            postings[(hash(&term) % shards) as usize]
+                .entry(term)
+                .or_default()
+                .push(id as u32);
+        }
+    }
+    let mut files = vec![OutputFile {
+        path: "search/meta.json".into(),
+        bytes: serde_json::to_vec(&Meta {
+            version: 1,
+            docs: site.reports.len(),
+            shards,
+            chunk: CHUNK,
+        })
+        .unwrap_or_default(),
+    }];
+    for (s, shard) in postings.into_iter().enumerate() {
+        let encoded: BTreeMap<String, Vec<u32>> = shard
+            .into_iter()
+            .map(|(term, ids)| {
+                let deltas = ids.iter().scan(0u32, |prev, &id| {
+                    let d = id - *prev;
+                    *prev = id;
+                    Some(d)
+                });
+                (term, deltas.collect())
+            })
+            .collect();
+        files.push(OutputFile {
+            path: format!("search/t-{s}.json"),
+            bytes: serde_json::to_vec(&encoded).unwrap_or_default(),
+        });
+    }
+    for (k, chunk) in site.reports.chunks(CHUNK).enumerate() {
+        let docs: Vec<(&str, String, &str, i64)> = chunk
+            .iter()
+            .map(|r| {
+                (
+                    r.meta.title.as_str(),
+                    report_dir(r),
+                    r.meta.agency.as_str(),
+                    r.meta.year,
+                )
+            })
+            .collect();
+        files.push(OutputFile {
+            path: format!("search/d-{k}.json"),
+            bytes: serde_json::to_vec(&docs).unwrap_or_default(),
+        });
+    }
+    files
+}
+
+/// What the browser does, here: the addresses of the reports containing
+/// every term of `q`, newest first. Reads the index from `dir` (the output's `search/`).
+pub fn query(dir: &std::path::Path, q: &str) -> std::io::Result<Vec<String>> {
+    let read = |name: &str| -> std::io::Result<serde_json::Value> {
+        let bytes = std::fs::read(dir.join(name))?;
+        serde_json::from_slice(&bytes).map_err(std::io::Error::other)
+    };
+    let meta = read("meta.json")?;
+    let shards = meta["shards"].as_u64().unwrap_or(1) as u32;
+    let chunk = meta["chunk"].as_u64().unwrap_or(CHUNK as u64) as usize;
+    let mut result: Option<BTreeSet<u32>> = None;
+    for term in terms(q) {
+        let shard = read(&format!("t-{}.json", hash(&term) % shards))?;
+        let mut ids = BTreeSet::new();
+        let mut id = 0u32;
+        for d in shard[&term].as_array().into_iter().flatten() {
+            id += d.as_u64().unwrap_or(0) as u32;
+            ids.insert(id);
+        }
+        result = Some(match result {
+            None => ids,
+            Some(r) => r.intersection(&ids).copied().collect(),
+        });
+    }
+    let mut found = Vec::new();
+    for id in result.unwrap_or_default() {
+        let docs = read(&format!("d-{}.json", id as usize / chunk))?;
+        if let Some(url) = docs[id as usize % chunk][1].as_str() {
+            found.push(url.to_string());
+        }
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_text_becomes_bigrams_and_words() {
+        let t = terms("西工掌上12348微信，公开 Web");
+        for term in ["西工", "工掌", "掌上", "12348", "微信", "公开", "web"] {
+            assert!(t.contains(term), "{term}: {t:?}");
+        }
+        assert!(!t.contains("上1") && !t.contains("信公"), "{t:?}");
+        assert!(terms("局").contains("局"));
+    }
+
+    #[test]
+    fn the_hash_is_fnv1a_as_in_search_js() {
+        assert_eq!(hash(""), 0x811c_9dc5);
+        assert_eq!(hash("a"), 0xe40c_292c);
+        assert_eq!(shard_count(6), 1);
+        assert_eq!(shard_count(1000), 32);
+        assert_eq!(shard_count(100_000), 256);
+    }
+}
