@@ -281,6 +281,40 @@ pub fn report_xlsx(report: &Report, overlay: &Overlay) -> Vec<u8> {
     xlsx(report, overlay).unwrap_or_default()
 }
 
+/// A cell of the grid placed at its row and column (HTML table layout:
+/// cells skip the slots taken by rowspans from above).
+struct Placed<'a> {
+    row: usize,
+    col: usize,
+    cell: &'a FormCell,
+}
+
+fn place<'a>(rows: &[&'a Vec<FormCell>], columns: usize) -> Vec<Placed<'a>> {
+    let mut taken: Vec<Vec<bool>> = vec![vec![false; columns]; rows.len()];
+    let mut out = Vec::new();
+    for (r, cells) in rows.iter().enumerate() {
+        let mut c = 0usize;
+        for cell in cells.iter() {
+            while c < columns && taken[r][c] {
+                c += 1;
+            }
+            let (rs, cs) = (cell.rowspan.max(1), cell.colspan.max(1));
+            for row in taken.iter_mut().skip(r).take(rs) {
+                for slot in row.iter_mut().skip(c).take(cs) {
+                    *slot = true;
+                }
+            }
+            out.push(Placed {
+                row: r,
+                col: c,
+                cell,
+            });
+            c += cs;
+        }
+    }
+    out
+}
+
 fn xlsx(report: &Report, overlay: &Overlay) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::{
         DocProperties, ExcelDateTime, Format as Style, FormatAlign, FormatBorder, Workbook,
@@ -303,7 +337,6 @@ fn xlsx(report: &Report, overlay: &Overlay) -> Result<Vec<u8>, rust_xlsxwriter::
         .set_bold()
         .set_align(FormatAlign::Center)
         .set_background_color("F1ECE4");
-    let label = border.clone();
     let number = border.clone().set_align(FormatAlign::Right);
     let style = NumberStyle {
         fee_decimals: overlay.fee_decimals(),
@@ -313,64 +346,30 @@ fn xlsx(report: &Report, overlay: &Overlay) -> Result<Vec<u8>, rust_xlsxwriter::
     for t in report.tables.iter().flatten() {
         let grid = form_table(t, format, style);
         let sheet = book.add_worksheet();
-        sheet.set_name(&t.spec.short.to_string())?;
+        sheet.set_name(t.spec.short)?;
         sheet.merge_range(0, 0, 0, grid.columns as u16 - 1, t.spec.title, &head)?;
-        let mut taken: Vec<Vec<bool>> = Vec::new();
         let rows: Vec<&Vec<FormCell>> = grid.head.iter().chain(grid.body.iter()).collect();
         let mut widths = vec![6.0f64; grid.columns];
-        for (r, cells) in rows.iter().enumerate() {
-            let mut c = 0usize;
-            for cell in cells.iter() {
-                while taken
-                    .get(r)
-                    .and_then(|row| row.get(c))
-                    .copied()
-                    .unwrap_or(false)
-                {
-                    c += 1;
-                }
-                let (rs, cs) = (cell.rowspan.max(1), cell.colspan.max(1));
-                for rr in r..r + rs {
-                    if taken.len() <= rr {
-                        taken.resize(rr + 1, vec![false; grid.columns]);
-                    }
-                    for cc in c..(c + cs).min(grid.columns) {
-                        taken[rr][cc] = true;
-                    }
-                }
-                let text = format!("{}{}", cell.text, cell.note.clone().unwrap_or_default());
-                let (row, col) = ((r + 1) as u32, c as u16);
-                let fmt = if cell.header {
-                    if cell.class == "label" && cell.scope == Some("row") {
-                        &label
-                    } else {
-                        &head
-                    }
-                } else {
-                    &number
-                };
-                if rs > 1 || cs > 1 {
-                    sheet.merge_range(
-                        row,
-                        col,
-                        row + rs as u32 - 1,
-                        col + cs as u16 - 1,
-                        &text,
-                        fmt,
-                    )?;
-                } else if !cell.header
-                    && cell.note.is_none()
-                    && let Ok(n) = cell.text.parse::<f64>()
-                {
-                    sheet.write_number_with_format(row, col, n, fmt)?;
-                } else {
-                    sheet.write_string_with_format(row, col, &text, fmt)?;
-                }
-                if cs == 1 {
-                    // About two units per CJK character.
-                    widths[c] = widths[c].max((text.chars().count() as f64 * 2.1 + 2.0).min(40.0));
-                }
-                c += cs;
+        for Placed { row, col, cell } in place(&rows, grid.columns) {
+            let text = format!("{}{}", cell.text, cell.note.clone().unwrap_or_default());
+            let (r, c) = ((row + 1) as u32, col as u16);
+            let (rs, cs) = (cell.rowspan.max(1), cell.colspan.max(1));
+            let fmt = match (cell.header, cell.scope) {
+                (true, Some("row")) => &border,
+                (true, _) => &head,
+                (false, _) => &number,
+            };
+            if rs > 1 || cs > 1 {
+                sheet.merge_range(r, c, r + rs as u32 - 1, c + cs as u16 - 1, &text, fmt)?;
+            } else if let (false, None, Ok(n)) = (cell.header, &cell.note, cell.text.parse::<f64>())
+            {
+                sheet.write_number_with_format(r, c, n, fmt)?;
+            } else {
+                sheet.write_string_with_format(r, c, &text, fmt)?;
+            }
+            if cs == 1 {
+                // About two units per CJK character.
+                widths[col] = widths[col].max((text.chars().count() as f64 * 2.1 + 2.0).min(40.0));
             }
         }
         for (c, w) in widths.iter().enumerate() {
