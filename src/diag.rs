@@ -51,6 +51,10 @@ pub struct Finding {
     /// How to fix it, when that is clear.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// The report keeps this on purpose (`acknowledged:`), for this reason:
+    /// an acknowledged error no longer fails the build.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acknowledged: Option<String>,
 }
 
 /// File-format codes for problems that are not a consistency rule.
@@ -73,6 +77,8 @@ pub mod codes {
     pub const PLACEHOLDER: &str = "MD2";
     /// Template text left unfilled (`（请填写）`).
     pub const UNFINISHED: &str = "MD3";
+    /// An `acknowledged:` entry that matches no finding any more.
+    pub const STALE_ACKNOWLEDGEMENT: &str = "FM7";
 }
 
 impl Finding {
@@ -95,6 +101,7 @@ impl Finding {
             expected: None,
             found: None,
             hint: None,
+            acknowledged: None,
         }
     }
 
@@ -127,8 +134,9 @@ impl Finding {
         self
     }
 
+    /// An error that fails the build: not acknowledged.
     pub fn is_error(&self) -> bool {
-        self.severity == Severity::Error
+        self.severity == Severity::Error && self.acknowledged.is_none()
     }
 
     /// `file:line:column`
@@ -139,8 +147,13 @@ impl Finding {
     /// One line a person reads, plus an indented hint line when there is one:
     /// `content/a/2021.md:31:24 错误[T3.1] 表三 · 法律服务机构列：…`
     pub fn to_text(&self) -> String {
+        let ack = if self.acknowledged.is_some() {
+            "（已确认）"
+        } else {
+            ""
+        };
         let mut out = format!(
-            "{} {}[{}] ",
+            "{} {}{ack}[{}] ",
             self.location(),
             self.severity.chinese(),
             self.rule
@@ -149,8 +162,14 @@ impl Finding {
             let _ = write!(out, "{}：", self.place);
         }
         out.push_str(&self.message);
-        if let Some(hint) = &self.hint {
-            let _ = write!(out, "\n    提示：{hint}");
+        match (&self.acknowledged, &self.hint) {
+            (Some(reason), _) => {
+                let _ = write!(out, "\n    已确认：{reason}");
+            }
+            (None, Some(hint)) => {
+                let _ = write!(out, "\n    提示：{hint}");
+            }
+            (None, None) => {}
         }
         out
     }
@@ -165,19 +184,27 @@ pub fn sort(findings: &mut Vec<Finding>) {
     findings.dedup();
 }
 
-/// Counts of errors and warnings.
-pub fn count(findings: &[Finding]) -> (usize, usize) {
+/// Counts of errors, warnings and acknowledged findings.
+pub fn count(findings: &[Finding]) -> (usize, usize, usize) {
+    let acknowledged = findings.iter().filter(|f| f.acknowledged.is_some()).count();
     let errors = findings.iter().filter(|f| f.is_error()).count();
-    (errors, findings.len() - errors)
+    (errors, findings.len() - errors - acknowledged, acknowledged)
 }
 
 /// The closing line under a list of findings.
 pub fn summary(findings: &[Finding]) -> String {
-    match count(findings) {
-        (0, 0) => "检查通过：没有发现问题。".into(),
-        (0, w) => format!("检查通过：{w} 个警告（不影响发布）。"),
-        (e, 0) => format!("发现 {e} 个错误。请按上面的位置逐一修改后重新生成。"),
-        (e, w) => format!("发现 {e} 个错误、{w} 个警告。请按上面的位置逐一修改后重新生成。"),
+    let (e, w, a) = count(findings);
+    let ack = if a > 0 {
+        format!("另有 {a} 个已确认的问题（按原文发布）。")
+    } else {
+        String::new()
+    };
+    match (e, w) {
+        (0, 0) if a == 0 => "检查通过：没有发现问题。".into(),
+        (0, 0) => format!("检查通过。{ack}"),
+        (0, w) => format!("检查通过：{w} 个警告（不影响发布）。{ack}"),
+        (e, 0) => format!("发现 {e} 个错误。请按上面的位置逐一修改后重新生成。{ack}"),
+        (e, w) => format!("发现 {e} 个错误、{w} 个警告。请按上面的位置逐一修改后重新生成。{ack}"),
     }
 }
 

@@ -183,6 +183,9 @@ pub struct Pipeline {
     outputs: BTreeMap<String, (Job, u64)>,
     /// Inputs changed since the last successful run.
     pending: BTreeSet<Input>,
+    /// The acknowledged findings of each file: shown on its page, they may
+    /// change through another report (a cross-report rule).
+    acknowledged: BTreeMap<String, Vec<String>>,
 }
 
 /// One output of a run: the file itself only when its bytes changed.
@@ -243,6 +246,7 @@ impl Pipeline {
             site: Site::default(),
             outputs: BTreeMap::new(),
             pending: [Input::Config].into(),
+            acknowledged: BTreeMap::new(),
         }
     }
 
@@ -367,6 +371,24 @@ impl Pipeline {
             );
         }
         self.site = Site::assemble(self.files.values().cloned().collect(), &self.settings.site);
+        let mut acknowledged: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for f in self
+            .site
+            .findings
+            .iter()
+            .filter(|f| f.acknowledged.is_some())
+        {
+            acknowledged
+                .entry(f.file.clone())
+                .or_default()
+                .push(f.to_text());
+        }
+        for rel in acknowledged.keys().chain(self.acknowledged.keys()) {
+            if acknowledged.get(rel) != self.acknowledged.get(rel) {
+                self.pending.insert(Input::Report(rel.clone()));
+            }
+        }
+        self.acknowledged = acknowledged;
         Ok(())
     }
 

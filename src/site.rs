@@ -115,6 +115,7 @@ impl Site {
                 ))
         });
         findings.extend(crate::report::rules::cross::check_portal(&reports, config));
+        apply_acknowledgements(&reports, &mut findings);
         unique_page_addresses(&reports, &mut findings);
         diag::sort(&mut findings);
         let by_source = reports
@@ -206,6 +207,46 @@ pub fn report_dir(report: &Report) -> String {
         Some((folder, _)) => format!("{folder}/{}/", report.meta.slug),
         None => format!("{}/", report.meta.slug),
     }
+}
+
+/// Marks the findings a report acknowledges; an entry that covers nothing is
+/// itself a warning, so that it cannot hide a new problem later.
+fn apply_acknowledgements(reports: &[Report], findings: &mut Vec<Finding>) {
+    let mut stale = Vec::new();
+    for r in reports.iter().filter(|r| !r.meta.acknowledged.is_empty()) {
+        let mut used = vec![false; r.meta.acknowledged.len()];
+        for f in findings
+            .iter_mut()
+            .filter(|f| f.file == r.source.rel && f.acknowledged.is_none())
+        {
+            if let Some(i) = r.meta.acknowledged.iter().position(|a| a.covers(f)) {
+                f.acknowledged = Some(r.meta.acknowledged[i].reason.clone());
+                used[i] = true;
+            }
+        }
+        for (a, _) in r
+            .meta
+            .acknowledged
+            .iter()
+            .zip(used)
+            .filter(|(_, used)| !used)
+        {
+            let what = match &a.place {
+                Some(p) => format!("{} · {p}", a.rule),
+                None => a.rule.clone(),
+            };
+            stale.push(
+                Finding::warning(
+                    &r.source.rel,
+                    a.pos,
+                    crate::diag::codes::STALE_ACKNOWLEDGEMENT,
+                    format!("这条已确认的问题（{what}）已经不存在：可能已经改正"),
+                )
+                .hint("请删除这一项，以免它将来掩盖新的问题"),
+            );
+        }
+    }
+    findings.extend(stale);
 }
 
 /// Two reports that would be published at the same address.

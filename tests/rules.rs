@@ -534,3 +534,60 @@ fn c4_published_after_the_deadline() {
         },
     );
 }
+
+#[test]
+fn acknowledged_findings_no_longer_fail_but_stay_visible_and_stale_ones_warn() {
+    let site = Site::fixture("acknowledged");
+    let findings = site.findings();
+    let rules: Vec<(&str, bool)> = findings
+        .iter()
+        .map(|f| (f["rule"].as_str().unwrap(), f.get("acknowledged").is_some()))
+        .collect();
+    assert_eq!(
+        rules,
+        [("FM7", false), ("T3.3", true), ("T3.3", true)],
+        "{findings:#?}"
+    );
+    assert_eq!(
+        findings[1]["acknowledged"],
+        "原文如此，已于2022年3月1日发布更正说明"
+    );
+    assert_eq!(findings[1]["severity"], "error");
+    let stale = &findings[0];
+    assert_eq!(
+        stale["line"].as_u64().unwrap() as u32,
+        site.line_of("content/测试局/2021.md", "- rule: T4.1")
+    );
+    // The build succeeds and the page says what was acknowledged.
+    let run = site.run(&["build"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert!(
+        run.stderr().contains("错误（已确认）[T3.3]"),
+        "{}",
+        run.stderr()
+    );
+    let page = scraper::Html::parse_document(&site.read("public/测试局/2021/index.html"));
+    let note = page
+        .select(&scraper::Selector::parse("aside.acknowledged[role=note]").unwrap())
+        .next()
+        .expect("the note");
+    let text: String = note.text().collect();
+    assert!(
+        text.contains("（一）予以公开")
+            && text.contains("已于2022年3月1日发布更正说明")
+            && text.contains("部分公开"),
+        "{text}"
+    );
+    // Without the acknowledgement the same report fails.
+    let text = site.read("content/测试局/2021.md");
+    let start = text.find("acknowledged:").unwrap();
+    let end = text
+        .find("format: \"2021\"")
+        .unwrap_or(start)
+        .max(text.find("    reason: 已改正\n").unwrap() + "    reason: 已改正\n".len());
+    site.write(
+        "content/测试局/2021.md",
+        &format!("{}{}", &text[..start], &text[end..]),
+    );
+    assert_eq!(site.run(&["check"]).code(), 1);
+}

@@ -24,6 +24,19 @@ pub struct ReportPage {
     /// The agency's page and the year's page, for the breadcrumb.
     pub agency_url: String,
     pub year_url: String,
+    /// Inconsistencies the publisher acknowledges (the report stays as published).
+    pub acknowledged: Vec<AcknowledgedView>,
+}
+
+/// An acknowledged inconsistency, shown in a note on the page.
+#[derive(Debug, Serialize)]
+pub struct AcknowledgedView {
+    /// Rule id, e.g. `T3.1`.
+    pub rule: &'static str,
+    /// `表三 · 法律服务机构列`
+    pub place: String,
+    pub message: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -181,6 +194,19 @@ pub fn report_page(
         data_files,
         agency_url,
         year_url,
+        acknowledged: portal
+            .findings
+            .iter()
+            .filter(|f| f.file == report.source.rel)
+            .filter_map(|f| {
+                Some(AcknowledgedView {
+                    rule: f.rule,
+                    place: f.place.clone(),
+                    message: f.message.clone(),
+                    reason: f.acknowledged.clone()?,
+                })
+            })
+            .collect(),
     }
 }
 

@@ -70,6 +70,37 @@ pub struct Meta {
     pub published_pos: Option<Pos>,
     /// URL segment of the report page (default: the file name).
     pub slug: String,
+    /// Findings the publisher acknowledges: the report stays as published.
+    pub acknowledged: Vec<Acknowledgement>,
+}
+
+/// A finding a report keeps on purpose, e.g. a wrong total in a report that
+/// must stay as it was published (`acknowledged:` in the front matter).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Acknowledgement {
+    /// Rule id, e.g. `T3.1`.
+    pub rule: String,
+    /// Part of the finding's place, e.g. `表三 · 法律服务机构列`; all findings of the rule when absent.
+    pub place: Option<String>,
+    /// Why, e.g. `原文如此，已于2022年3月1日发布更正说明`.
+    pub reason: String,
+    /// Where the entry is written.
+    pub pos: Pos,
+}
+
+impl Acknowledgement {
+    /// Does this entry cover the finding?
+    pub fn covers(&self, f: &crate::diag::Finding) -> bool {
+        f.rule == self.rule
+            && self.place.as_ref().is_none_or(|p| {
+                let norm = |s: &str| {
+                    s.chars()
+                        .filter(|c| !c.is_whitespace() && *c != '·')
+                        .collect::<String>()
+                };
+                norm(&f.place).contains(&norm(p)) || norm(&f.message).contains(&norm(p))
+            })
+    }
 }
 
 /// A calendar date `YYYY-MM-DD`.

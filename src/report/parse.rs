@@ -9,7 +9,7 @@
 use super::num::{Num, NumError};
 use super::schema::{CellKind, ColumnSpec, Format, RowRole, RowSpec, TableSpec};
 use super::suggest::{Candidate, did_you_mean};
-use super::{Cell, Date, Meta, Origin, Report, Row, RowState, Table, Value};
+use super::{Acknowledgement, Cell, Date, Meta, Origin, Report, Row, RowState, Table, Value};
 use crate::content::yaml::{self, Key, Node, NodeKind, Pos};
 use crate::content::{self, SourcePath};
 use crate::diag::{Finding, codes};
@@ -21,14 +21,17 @@ pub struct Parsed {
 }
 
 /// Metadata keys and their labels.
-const META_KEYS: [(&str, &str); 6] = [
+const META_KEYS: [(&str, &str); 7] = [
     ("agency", "机关名称"),
     ("year", "年度"),
     ("title", "标题"),
     ("format", "报告格式"),
     ("published", "发布日期"),
     ("slug", "网址名"),
+    ("acknowledged", "已确认的问题"),
 ];
+
+const ACK_EXAMPLE: &str = "例如：\nacknowledged:\n  - rule: T3.1\n    where: 表三 · 法律服务机构列\n    reason: 原文如此，已于2022年3月1日发布更正说明";
 
 /// Parses the text of a report file.
 pub fn parse_report(source: &SourcePath, text: &str) -> Parsed {
@@ -276,6 +279,92 @@ impl Parser<'_> {
             published: published.map(|(d, _)| d),
             published_pos: published.map(|(_, p)| p),
             slug: slug.unwrap_or(file_slug),
+            acknowledged: self.acknowledged(get("acknowledged").map(|(_, v)| v)),
+        })
+    }
+
+    /// `acknowledged:` — a list of `{ rule, where, reason }`.
+    fn acknowledged(&mut self, node: Option<&Node>) -> Vec<Acknowledgement> {
+        let Some(node) = node else { return Vec::new() };
+        let NodeKind::Seq(items) = &node.kind else {
+            if !matches!(node.kind, NodeKind::Null) {
+                self.error(
+                    node.pos,
+                    codes::METADATA,
+                    format!(
+                        "acknowledged（已确认的问题）应是一个列表，这里是{}",
+                        node.describe()
+                    ),
+                )
+                .hint = Some(ACK_EXAMPLE.into());
+            }
+            return Vec::new();
+        };
+        items
+            .iter()
+            .filter_map(|item| self.acknowledgement(item))
+            .collect()
+    }
+
+    fn acknowledgement(&mut self, item: &Node) -> Option<Acknowledgement> {
+        let Some(entries) = item.as_map() else {
+            self.error(
+                item.pos,
+                codes::METADATA,
+                format!(
+                    "acknowledged 的每一项应写明 rule、where、reason，这里是{}",
+                    item.describe()
+                ),
+            )
+            .hint = Some(ACK_EXAMPLE.into());
+            return None;
+        };
+        let text = |name: &str| {
+            entries
+                .iter()
+                .find(|(k, _)| k.name == name)
+                .and_then(|(_, v)| match &v.kind {
+                    NodeKind::Str { text, .. } => Some(text.trim().to_string()),
+                    NodeKind::Number(t) => Some(t.clone()),
+                    _ => None,
+                })
+        };
+        for (k, _) in entries {
+            if !["rule", "where", "reason"].contains(&k.name.as_str()) {
+                let candidates = [
+                    Candidate {
+                        key: "rule",
+                        label: "规则编号",
+                    },
+                    Candidate {
+                        key: "where",
+                        label: "位置",
+                    },
+                    Candidate {
+                        key: "reason",
+                        label: "理由",
+                    },
+                ];
+                self.unknown_key(k, &candidates, "acknowledged 的一项里");
+            }
+        }
+        let (Some(rule), Some(reason)) = (
+            text("rule").filter(|r| !r.is_empty()),
+            text("reason").filter(|r| !r.is_empty()),
+        ) else {
+            self.error(
+                item.pos,
+                codes::METADATA,
+                "已确认的问题必须写明规则编号（rule）和理由（reason）",
+            )
+            .hint = Some(ACK_EXAMPLE.into());
+            return None;
+        };
+        Some(Acknowledgement {
+            rule,
+            place: text("where").filter(|w| !w.is_empty()),
+            reason,
+            pos: item.pos,
         })
     }
 
