@@ -64,6 +64,27 @@ pub enum Command {
         /// 报告年度，例如 2024
         year: i64,
     },
+    /// 导入已发布的报告（PDF 转出的文本或网页），写成报告文件并检查
+    Import {
+        /// 要导入的文件：PDF 转出的文本（.txt，UTF-8 或 GBK），或网页（.html/.htm）
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// 机关名称（默认从报告标题识别）
+        #[arg(long, value_name = "NAME")]
+        agency: Option<String>,
+        /// 报告年度（默认从报告标题识别）
+        #[arg(long, value_name = "N")]
+        year: Option<i64>,
+        /// 表格格式（默认按表头识别：本年制发件数为 2021 年格式，本年新制作数量为 2019 年格式）
+        #[arg(long, value_enum)]
+        format: Option<ImportFormat>,
+        /// 报告文件写到的目录（默认 content/<机关>/），文件名为 <年度>.md
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// 有读不出的行或单元格时，仍写出能读到的部分（读不出的写为 ~ 并注明“导入时未能读取”）
+        #[arg(long)]
+        partial: bool,
+    },
     /// 新建一个空的门户：site.toml 和 content/
     Init {
         /// 新门户的目录，默认为当前目录
@@ -75,4 +96,15 @@ pub enum Command {
 pub enum OutputFormat {
     Text,
     Json,
+}
+
+/// The table format `gongkai import --format` may name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    /// 2019 年格式（国办公开办函〔2019〕60号，2019、2020年度）
+    #[value(name = "2019")]
+    V2019,
+    /// 2021 年格式（国办公开办函〔2021〕30号，2021年度起）
+    #[value(name = "2021")]
+    V2021,
 }

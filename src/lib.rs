@@ -14,6 +14,7 @@ pub mod commands;
 pub mod config;
 pub mod content;
 pub mod diag;
+pub mod import;
 pub mod output;
 pub mod pipeline;
 pub mod render;

@@ -5,6 +5,7 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = gongkai::cli::Cli::parse();
     match gongkai::commands::run(cli) {
         Ok(code) => code,
@@ -15,5 +16,16 @@ fn main() -> ExitCode {
             }
             ExitCode::from(gongkai::commands::EXIT_USAGE)
         }
+    }
+}
+
+/// `gongkai check | head` should end quietly when `head` closes the pipe, as
+/// command-line tools do, instead of panicking on a failed write.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called once at start-up before any thread exists; SIG_DFL is a
+    // valid disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

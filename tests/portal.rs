@@ -254,7 +254,7 @@ fn the_excel_file_has_the_official_layout_and_the_cells() {
         row.iter()
             .any(|c| matches!(c, Data::String(s) if s.starts_with("（本列数据的勾稽关系为")))
     }));
-    let merged = book.worksheet_merge_cells("表三").unwrap().unwrap();
+    let merged = book.merge_cells_by_sheet_name("表三").unwrap();
     assert!(
         merged.iter().any(|m| m.end.0 - m.start.0 + 1 == 22),
         "三、本年度办理结果 spans 22 rows"

@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+mod import;
 mod init;
 mod new;
 
@@ -50,6 +51,22 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::New { agency, year } => new::run(root, &agency, year),
         Command::Init { dir } => init::run(dir.as_deref().unwrap_or(root)),
+        Command::Import {
+            files,
+            agency,
+            year,
+            format,
+            out,
+            partial,
+        } => import::run(import::ImportArgs {
+            root,
+            files: &files,
+            agency,
+            year,
+            format,
+            out: out.as_deref(),
+            partial,
+        }),
     }
 }
 
