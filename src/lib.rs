@@ -22,3 +22,4 @@ pub mod report;
 pub mod serve;
 pub mod site;
 pub mod synth;
+pub mod timing;

@@ -183,6 +183,8 @@ pub struct Pipeline {
     outputs: BTreeMap<String, (Job, u64)>,
     /// Inputs changed since the last successful run.
     pending: BTreeSet<Input>,
+    /// Jobs [`Pipeline::run_first`] left for [`Pipeline::run_deferred`].
+    deferred: Vec<Job>,
     /// The acknowledged findings of each file: shown on its page, they may
     /// change through another report (a cross-report rule).
     acknowledged: BTreeMap<String, Vec<String>>,
@@ -246,6 +248,7 @@ impl Pipeline {
             site: Site::default(),
             outputs: BTreeMap::new(),
             pending: [Input::Config].into(),
+            deferred: Vec::new(),
             acknowledged: BTreeMap::new(),
         }
     }
@@ -254,6 +257,19 @@ impl Pipeline {
     /// it and writes the outputs whose bytes changed. With no previous run,
     /// builds everything.
     pub fn run(&mut self, changes: &[Change], sink: &dyn Sink) -> Result<Applied, Stop> {
+        let mut applied = self.run_first(changes, sink)?;
+        let rest = self.run_deferred(sink)?;
+        applied.changed.extend(rest.changed);
+        applied.changed.sort();
+        applied.jobs += rest.jobs;
+        Ok(applied)
+    }
+
+    /// Like [`Pipeline::run`], but renders only the pages of the changed
+    /// reports (what an author is looking at); the listings, portal data and
+    /// search index wait for [`Pipeline::run_deferred`]. `serve` tells the
+    /// browser between the two.
+    pub fn run_first(&mut self, changes: &[Change], sink: &dyn Sink) -> Result<Applied, Stop> {
         self.reload(changes)?;
         let findings = self.site.findings.clone();
         if self.site.has_errors() {
@@ -261,13 +277,38 @@ impl Pipeline {
         }
         let theme = self.theme.as_ref().expect("reload loads the theme");
         let renderer = Renderer::new(&self.settings, theme, &self.site);
-        let jobs = self.plan(&renderer.all_jobs());
-        let produced = render_changed(&renderer, &jobs, &self.outputs)?;
-        let changed = self.write(&jobs, produced, sink)?;
+        let mut jobs = self.plan(&renderer.all_jobs());
+        jobs.append(&mut self.deferred);
+        jobs.sort();
+        jobs.dedup();
+        let (first, rest): (Vec<Job>, Vec<Job>) = jobs
+            .into_iter()
+            .partition(|j| matches!(j, Job::Report(_) | Job::Statics | Job::NotFound));
+        self.deferred = rest;
+        let produced = render_changed(&renderer, &first, &self.outputs)?;
+        let changed = self.write(&first, produced, sink)?;
         self.pending.clear();
         Ok(Applied {
             changed,
             findings,
+            jobs: first.len(),
+        })
+    }
+
+    /// Runs the jobs [`Pipeline::run_first`] left.
+    pub fn run_deferred(&mut self, sink: &dyn Sink) -> Result<Applied, Stop> {
+        let jobs = std::mem::take(&mut self.deferred);
+        if jobs.is_empty() {
+            return Ok(Applied::default());
+        }
+        let theme = self.theme.as_ref().expect("run_first loaded the theme");
+        let renderer = Renderer::new(&self.settings, theme, &self.site);
+        let produced = render_changed(&renderer, &jobs, &self.outputs)
+            .inspect_err(|_| self.deferred = jobs.clone())?;
+        let changed = self.write(&jobs, produced, sink)?;
+        Ok(Applied {
+            changed,
+            findings: Vec::new(),
             jobs: jobs.len(),
         })
     }

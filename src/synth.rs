@@ -84,27 +84,36 @@ pub fn generate(dir: &Path, reports: usize, seed: u64) -> std::io::Result<()> {
         let name = agency_name(a);
         let folder = dir.join("content").join(&name);
         std::fs::create_dir_all(&folder)?;
-        let mut carried = [0u64; 7];
+        let mut history = History::default();
         for &year in &YEARS {
             if written == reports {
                 return Ok(());
             }
-            let (text, next) = report(&name, year, carried, &mut rng);
+            let (text, next) = report(&name, year, &history, &mut rng);
             std::fs::write(folder.join(format!("{year}.md")), text)?;
-            carried = next;
+            history = next;
             written += 1;
         }
     }
     Ok(())
 }
 
-/// One report; returns its text and its 结转下年度 row (the next year's 上年结转).
-pub fn report(
-    agency: &str,
-    year: i64,
-    carried_over: [u64; 7],
-    rng: &mut Rng,
-) -> (String, [u64; 7]) {
+/// What one year of an agency hands to the next, so that consecutive years
+/// agree (Y1–Y3): the applications carried forward and the running counts of table 二.
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    /// 四、结转下年度继续办理 (7 cells): next year's 二、上年结转.
+    pub carried: [u64; 7],
+    /// 2021 format: 行政规范性文件 · 现行有效件数.
+    in_force: Option<u64>,
+    /// 2019 format: 上一年项目数量 + 本年增/减 of 行政许可, 其他对外管理服务事项, 行政处罚, 行政强制, 行政事业性收费.
+    items: Option<[u64; 5]>,
+}
+
+/// One report; returns its text and what the next year inherits.
+pub fn report(agency: &str, year: i64, history: &History, rng: &mut Rng) -> (String, History) {
+    let carried_over = history.carried;
+    let mut next = History::default();
     let format = Format::for_year(year);
     let t3 = format.tables()[1];
     let outcome_rows = t3
@@ -154,7 +163,7 @@ pub fn report(
         year + 1,
         10 + rng.below(18)
     );
-    y.push_str(&active_disclosure(format, rng));
+    y.push_str(&active_disclosure(format, history, &mut next, rng));
     y.push_str("applications:\n");
     let _ = writeln!(y, "  received: {}", row(&received));
     let co: [u64; 6] = carried_over[..6].try_into().expect("7 cells");
@@ -205,22 +214,28 @@ pub fn report(
         lawsuits: t4[1] + t4[2],
     };
     narrative(&mut y, agency, year, &figures, rng);
-    let mut next = [0u64; 7];
-    next[..6].copy_from_slice(&forward);
-    next[6] = sum(&forward);
+    next.carried[..6].copy_from_slice(&forward);
+    next.carried[6] = sum(&forward);
     (y, next)
 }
 
-fn active_disclosure(format: Format, rng: &mut Rng) -> String {
+fn active_disclosure(
+    format: Format,
+    history: &History,
+    next: &mut History,
+    rng: &mut Rng,
+) -> String {
     let mut y = String::from("active_disclosure:\n  rules: [0, 0, 0]\n");
     match format {
         Format::V2021 => {
             let issued = rng.below(5);
-            let repealed = rng.below(3);
+            let before = history.in_force.unwrap_or(5 + rng.below(20));
+            let repealed = rng.below(3).min(before + issued);
+            let in_force = before + issued - repealed;
+            next.in_force = Some(in_force);
             let _ = writeln!(
                 y,
-                "  normative_documents: [{issued}, {repealed}, {}]",
-                issued + 5 + rng.below(20)
+                "  normative_documents: [{issued}, {repealed}, {in_force}]"
             );
             let _ = writeln!(
                 y,
@@ -238,16 +253,31 @@ fn active_disclosure(format: Format, rng: &mut Rng) -> String {
                 "  normative_documents: [{made}, {made}, {}]",
                 made + 5 + rng.below(20)
             );
-            for key in ["licensing", "other_services", "punishment", "coercion"] {
-                let prev = 5 + rng.below(40);
-                let _ = writeln!(
-                    y,
-                    "  {key}: [{prev}, {}, {}]",
-                    rng.below(5),
-                    prev + 50 + rng.below(300)
-                );
+            let mut items = [0u64; 5];
+            for (i, key) in [
+                "licensing",
+                "other_services",
+                "punishment",
+                "coercion",
+                "fees",
+            ]
+            .iter()
+            .enumerate()
+            {
+                let prev = history.items.map_or_else(|| 5 + rng.below(40), |h| h[i]);
+                let change = rng.below(5);
+                items[i] = prev + change;
+                if *key == "fees" {
+                    let _ = writeln!(y, "  fees: [{prev}, {change}]");
+                } else {
+                    let _ = writeln!(
+                        y,
+                        "  {key}: [{prev}, {change}, {}]",
+                        prev + change + 50 + rng.below(300)
+                    );
+                }
             }
-            let _ = writeln!(y, "  fees: [{}, 0]", rng.below(5));
+            next.items = Some(items);
             let _ = writeln!(
                 y,
                 "  procurement: [{}, {{ value: {}.{:02}, note: \"万元\" }}]",
@@ -341,13 +371,14 @@ mod tests {
     #[test]
     fn synthetic_reports_pass_every_rule_and_are_deterministic() {
         let mut rng = Rng::new(7);
-        let mut carried = [0u64; 7];
+        let mut history = History::default();
+        let mut all = Vec::new();
         for year in YEARS {
-            let (text, next) = report("模拟东城区司法局", year, carried, &mut rng);
+            let (text, next) = report("模拟东城区司法局", year, &history, &mut rng);
             let src = SourcePath {
-                path: "x".into(),
-                rel: "content/x.md".into(),
-                stem: "x".into(),
+                path: format!("content/x/{year}.md").into(),
+                rel: format!("content/x/{year}.md"),
+                stem: format!("x/{year}"),
             };
             let parsed = parse_report(&src, &text);
             assert!(parsed.findings.is_empty(), "{year}: {:?}", parsed.findings);
@@ -358,10 +389,15 @@ mod tests {
             let findings = check_report(&report, &RuleContext::default());
             assert!(findings.is_empty(), "{year}: {findings:?}\n{text}");
             assert!(text.len() > 2000, "{year}: {} bytes", text.len());
-            carried = next;
+            report.fingerprint = crate::report::rules::cross::fingerprint(&report.body);
+            all.push(report);
+            history = next;
         }
-        let a = report("x", 2021, [0; 7], &mut Rng::new(1)).0;
-        let b = report("x", 2021, [0; 7], &mut Rng::new(1)).0;
+        // Consecutive years agree: carry-over, documents in force, item counts.
+        let cross = crate::report::rules::cross::check_portal(&all, &Default::default());
+        assert!(cross.is_empty(), "{cross:?}");
+        let a = report("x", 2021, &History::default(), &mut Rng::new(1)).0;
+        let b = report("x", 2021, &History::default(), &mut Rng::new(1)).0;
         assert_eq!(a, b);
     }
 

@@ -17,9 +17,11 @@ pub fn run(root: &Path, output: Option<&Path>, minify: bool, quiet: bool) -> Res
         Ok(s) => s,
         Err(code) => return Ok(code),
     };
-    let files = load_all(&settings)
+    let files = crate::timing::time("load (read, parse, check)", || load_all(&settings))
         .with_context(|| format!("无法读取 {}", settings.content_dir.display()))?;
-    let site = Site::assemble(files, &settings.site);
+    let site = crate::timing::time("assemble (cross rules)", || {
+        Site::assemble(files, &settings.site)
+    });
     print_findings(&site.findings, true);
     if site.has_errors() {
         eprintln!("未生成网站：{} 保持不变。", settings.output_dir.display());
@@ -32,7 +34,11 @@ pub fn run(root: &Path, output: Option<&Path>, minify: bool, quiet: bool) -> Res
             return Ok(ExitCode::from(EXIT_FINDINGS));
         }
     };
-    match build_site(&settings, &theme, &site, interactive(quiet)) {
+    let built = crate::timing::time("render and write", || {
+        build_site(&settings, &theme, &site, interactive(quiet))
+    });
+    crate::timing::report();
+    match built {
         Ok(count) => {
             if !quiet {
                 eprintln!(
@@ -73,7 +79,10 @@ pub fn build_site(
         settings.content_dir.as_path(),
         &settings.root.join("themes"),
     ];
-    let staging = Staging::begin(&settings.output_dir, &protected).map_err(BuildError::Io)?;
+    let staging = crate::timing::time("staging begin", || {
+        Staging::begin(&settings.output_dir, &protected)
+    })
+    .map_err(BuildError::Io)?;
     let renderer = Renderer::new(settings, theme, site);
     let jobs = renderer.all_jobs();
     let bar = progress.then(|| {
@@ -85,6 +94,7 @@ pub fn build_site(
         bar
     });
     let count = std::sync::atomic::AtomicUsize::new(0);
+    let render_start = std::time::Instant::now();
     let result = renderer.render(&jobs, |_, file| {
         count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if let Some(b) = &bar
@@ -94,12 +104,15 @@ pub fn build_site(
         }
         staging.write(&file)
     });
+    if crate::timing::enabled() {
+        crate::timing::add("render all jobs (wall)", render_start);
+    }
     if let Some(b) = bar {
         b.finish_and_clear();
     }
     match result {
         Ok(()) => {
-            staging.commit().map_err(BuildError::Io)?;
+            crate::timing::time("staging commit", || staging.commit()).map_err(BuildError::Io)?;
             Ok(count.into_inner())
         }
         Err(e) => {

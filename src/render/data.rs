@@ -315,66 +315,70 @@ fn place<'a>(rows: &[&'a Vec<FormCell>], columns: usize) -> Vec<Placed<'a>> {
     out
 }
 
-fn xlsx(report: &Report, overlay: &Overlay) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{
-        DocProperties, ExcelDateTime, Format as Style, FormatAlign, FormatBorder, Workbook,
-    };
-    let mut book = Workbook::new();
-    let year = (report.meta.year + 1).clamp(1990, 9000) as u16;
-    let created = ExcelDateTime::from_ymd(year, 1, 1)?;
-    book.set_properties(
-        &DocProperties::new()
-            .set_title(&report.meta.title)
-            .set_author(&report.meta.agency)
-            .set_creation_datetime(&created),
-    );
-    let border = Style::new()
-        .set_border(FormatBorder::Thin)
-        .set_text_wrap()
-        .set_align(FormatAlign::VerticalCenter);
-    let head = border
-        .clone()
-        .set_bold()
-        .set_align(FormatAlign::Center)
-        .set_background_color("F1ECE4");
-    let number = border.clone().set_align(FormatAlign::Right);
+fn xlsx(report: &Report, overlay: &Overlay) -> std::io::Result<Vec<u8>> {
+    use super::xlsx::{Cell as XCell, Properties, Sheet, Style as XStyle, Value as XValue};
     let style = NumberStyle {
         fee_decimals: overlay.fee_decimals(),
         fee_label: Some(overlay.fee_label()),
     };
     let format = report.meta.format.unwrap_or(Format::V2021);
+    let mut sheets = Vec::new();
     for t in report.tables.iter().flatten() {
         let grid = form_table(t, format, style);
-        let sheet = book.add_worksheet();
-        sheet.set_name(t.spec.short)?;
-        sheet.merge_range(0, 0, 0, grid.columns as u16 - 1, t.spec.title, &head)?;
+        let mut sheet = Sheet {
+            name: t.spec.short.to_string(),
+            cells: Vec::new(),
+            widths: vec![6.0; grid.columns],
+        };
+        sheet.cells.push(XCell {
+            row: 0,
+            col: 0,
+            rowspan: 1,
+            colspan: grid.columns as u32,
+            value: XValue::Text(t.spec.title.into()),
+            style: XStyle::Head,
+        });
         let rows: Vec<&Vec<FormCell>> = grid.head.iter().chain(grid.body.iter()).collect();
-        let mut widths = vec![6.0f64; grid.columns];
         for Placed { row, col, cell } in place(&rows, grid.columns) {
             let text = format!("{}{}", cell.text, cell.note.clone().unwrap_or_default());
-            let (r, c) = ((row + 1) as u32, col as u16);
-            let (rs, cs) = (cell.rowspan.max(1), cell.colspan.max(1));
-            let fmt = match (cell.header, cell.scope) {
-                (true, Some("row")) => &border,
-                (true, _) => &head,
-                (false, _) => &number,
+            let value = match (cell.header, &cell.note, cell.text.parse::<f64>()) {
+                (false, None, Ok(n)) => XValue::Number(
+                    n,
+                    cell.text
+                        .split_once('.')
+                        .map_or(0, |(_, d)| d.len().min(4) as u8),
+                ),
+                _ => XValue::Text(text.clone()),
             };
-            if rs > 1 || cs > 1 {
-                sheet.merge_range(r, c, r + rs as u32 - 1, c + cs as u16 - 1, &text, fmt)?;
-            } else if let (false, None, Ok(n)) = (cell.header, &cell.note, cell.text.parse::<f64>())
-            {
-                sheet.write_number_with_format(r, c, n, fmt)?;
-            } else {
-                sheet.write_string_with_format(r, c, &text, fmt)?;
-            }
-            if cs == 1 {
+            let style = match (cell.header, cell.scope) {
+                (true, Some("row")) => XStyle::Label,
+                (true, _) => XStyle::Head,
+                (false, _) => XStyle::Data,
+            };
+            let (rowspan, colspan) = (cell.rowspan.max(1) as u32, cell.colspan.max(1) as u32);
+            if colspan == 1 {
                 // About two units per CJK character.
-                widths[col] = widths[col].max((text.chars().count() as f64 * 2.1 + 2.0).min(40.0));
+                sheet.widths[col] =
+                    sheet.widths[col].max((text.chars().count() as f64 * 2.1 + 2.0).min(40.0));
             }
+            sheet.cells.push(XCell {
+                row: row as u32 + 1,
+                col: col as u32,
+                rowspan,
+                colspan,
+                value,
+                style,
+            });
         }
-        for (c, w) in widths.iter().enumerate() {
-            sheet.set_column_width(c as u16, *w)?;
-        }
+        sheets.push(sheet);
     }
-    book.save_to_buffer()
+    let created = format!("{:04}-01-01", (report.meta.year + 1).clamp(1, 9999));
+    super::xlsx::workbook(
+        &Properties {
+            title: &report.meta.title,
+            author: &report.meta.agency,
+            created,
+        },
+        &sheets,
+    )
 }

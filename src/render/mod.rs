@@ -13,6 +13,7 @@ pub mod search;
 pub mod tables;
 pub mod theme;
 pub mod views;
+pub mod xlsx;
 
 use crate::config::Settings;
 use crate::diag::Finding;
@@ -128,6 +129,21 @@ impl<'a> Renderer<'a> {
 
     /// The files of one job (none for a report that no longer exists).
     pub fn job(&self, job: &Job) -> Result<Vec<OutputFile>, RenderError> {
+        let kind = match job {
+            Job::Index => "job index",
+            Job::NotFound => "job 404",
+            Job::Statics => "job statics",
+            Job::Report(_) => "job report",
+            Job::Agency(_) => "job agency",
+            Job::Year(_) => "job year",
+            Job::Data => "job data",
+            Job::Feeds => "job feeds",
+            Job::Search => "job search",
+        };
+        crate::timing::time(kind, || self.run_job(job))
+    }
+
+    fn run_job(&self, job: &Job) -> Result<Vec<OutputFile>, RenderError> {
         let view = || self.site_view.clone();
         match job {
             Job::Index => Ok(vec![self.page(
@@ -182,15 +198,26 @@ impl<'a> Renderer<'a> {
         path: String,
         view: &impl Serialize,
     ) -> Result<OutputFile, RenderError> {
-        let context = tera::Context::from_serialize(view)
+        let context = crate::timing::time("page context", || tera::Context::from_serialize(view))
             .map_err(|e| RenderError::Template(self.theme.finding(&e)))?;
-        let html = self
-            .theme
-            .tera
-            .render(template, &context)
-            .map_err(|e| RenderError::Template(self.theme.finding(&e)))?;
-        let bytes = if self.settings.minify {
-            minify(html.as_bytes())
+        // Minified templates give minified pages; errors are reported against
+        // the templates as written.
+        let tera = match (&self.theme.minified, self.settings.minify) {
+            (Some(minified), true) => minified,
+            _ => &self.theme.tera,
+        };
+        let html =
+            crate::timing::time("page tera", || tera.render(template, &context)).map_err(|e| {
+                let e = self
+                    .theme
+                    .tera
+                    .render(template, &context)
+                    .err()
+                    .unwrap_or(e);
+                RenderError::Template(self.theme.finding(&e))
+            })?;
+        let bytes = if self.settings.minify && self.theme.minified.is_none() {
+            crate::timing::time("page minify", || minify(html.as_bytes()))
         } else {
             html.into_bytes()
         };
@@ -221,18 +248,20 @@ impl<'a> Renderer<'a> {
         let mut files = vec![self.page("report.html", format!("{dir}index.html"), &view)?];
         files.push(OutputFile {
             path: format!("{dir}{}", data::JSON_NAME),
-            bytes: data::report_json(report),
+            bytes: crate::timing::time("report json", || data::report_json(report)),
         });
         for table in report.tables.iter().flatten() {
             files.push(OutputFile {
                 path: format!("{dir}{}", data::csv_name(table.spec.id)),
-                bytes: data::table_csv(table),
+                bytes: crate::timing::time("report csv", || data::table_csv(table)),
             });
         }
         if report.meta.format.is_some() {
             files.push(OutputFile {
                 path: format!("{dir}{}", data::XLSX_NAME),
-                bytes: data::report_xlsx(report, &self.settings.site.overlay),
+                bytes: crate::timing::time("report xlsx", || {
+                    data::report_xlsx(report, &self.settings.site.overlay)
+                }),
             });
         }
         Ok(files)
@@ -241,10 +270,16 @@ impl<'a> Renderer<'a> {
 
 /// Minifies HTML (and its CSS); JavaScript is left alone.
 pub fn minify(html: &[u8]) -> Vec<u8> {
+    minify_html::minify(html, &minify_cfg())
+}
+
+/// minify-html's settings: CSS yes, JavaScript no (its JS minifier has a poor
+/// record), closing tags and the html/head tags kept.
+pub fn minify_cfg() -> minify_html::Cfg {
     let mut cfg = minify_html::Cfg::new();
     cfg.minify_css = true;
     cfg.minify_js = false;
     cfg.keep_closing_tags = true;
     cfg.keep_html_and_head_opening_tags = true;
-    minify_html::minify(html, &cfg)
+    cfg
 }

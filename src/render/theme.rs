@@ -27,6 +27,7 @@ pub const EMBEDDED: &[(&str, &str)] = embed!(
     "templates/partials/table.html",
     "templates/partials/listing.html",
     "templates/partials/chart.html",
+    "templates/partials/agency_name.html",
     "static/style.css",
     "static/site.js",
     "static/search.js",
@@ -34,7 +35,14 @@ pub const EMBEDDED: &[(&str, &str)] = embed!(
 
 /// A theme ready to render: compiled templates and static files.
 pub struct Theme {
+    /// The templates as written: for `--no-minify` and for error messages
+    /// that point into the template files.
     pub tera: tera::Tera,
+    /// The templates minified once with minify-html (template syntax kept),
+    /// so that pages come out minified without minifying each page. `None`
+    /// when a template cannot be minified safely (template tags inside an
+    /// HTML tag): then each page is minified after rendering.
+    pub minified: Option<tera::Tera>,
     /// Static files by path under `static/` (e.g. `style.css`).
     pub statics: BTreeMap<String, Vec<u8>>,
     /// Where each template came from, for error messages.
@@ -110,12 +118,14 @@ impl Theme {
         }
         let mut theme = Theme {
             tera: tera::Tera::new(),
+            minified: None,
             statics,
             origins,
         };
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| theme.finding(&e))?;
         theme.tera = tera;
+        theme.minified = minified_tera(&templates);
         Ok(theme)
     }
 
@@ -146,6 +156,93 @@ impl Theme {
         };
         Finding::error(&file, pos, THEME, message).hint("模板可用的变量见 README 的“主题”一节")
     }
+}
+
+/// The templates minified by minify-html, when minifying keeps every one of
+/// them working: the template tags in the text in the same order, and only
+/// `{{ }}` expressions (never `{% %}` blocks) inside HTML tags, where
+/// minify-html may reorder the attributes.
+fn minified_tera(templates: &[(String, String)]) -> Option<tera::Tera> {
+    let minified: Vec<(String, String)> = templates
+        .iter()
+        .map(|(name, text)| {
+            if !name.ends_with(".html") {
+                return Some((name.clone(), text.clone()));
+            }
+            let out = String::from_utf8(minify_template(text.as_bytes())).ok()?;
+            let (before, after) = (template_tags(text), template_tags(&out));
+            let safe = before == after && !before.in_tags.iter().any(|t| !t.starts_with("{{"));
+            safe.then(|| (name.clone(), out))
+        })
+        .collect::<Option<_>>()?;
+    let mut tera = tera::Tera::new();
+    tera.autoescape_on(vec![".html", ".xml", ".htm"]);
+    tera.add_raw_templates(minified.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        .ok()?;
+    Some(tera)
+}
+
+fn minify_template(html: &[u8]) -> Vec<u8> {
+    let mut cfg = super::minify_cfg();
+    cfg.preserve_brace_template_syntax = true;
+    minify_html::minify(html, &cfg)
+}
+
+/// The template tags of a template, with inner spacing normalised: those in
+/// the text in order, those inside HTML tags (attributes) as a sorted list.
+#[derive(Debug, PartialEq)]
+struct TemplateTags {
+    in_text: Vec<String>,
+    in_tags: Vec<String>,
+}
+
+fn template_tags(text: &str) -> TemplateTags {
+    let mut tags = TemplateTags {
+        in_text: Vec::new(),
+        in_tags: Vec::new(),
+    };
+    let b = text.as_bytes();
+    let (mut i, mut in_tag, mut quote) = (0usize, false, 0u8);
+    while i < b.len() {
+        let close = match (b[i], b.get(i + 1)) {
+            (b'{', Some(b'{')) => Some("}}"),
+            (b'{', Some(b'%')) => Some("%}"),
+            (b'{', Some(b'#')) => Some("#}"),
+            _ => None,
+        };
+        if let Some(close) = close {
+            let Some(end) = text[i + 2..].find(close) else {
+                break;
+            };
+            let inner = text[i + 2..i + 2 + end]
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let token = format!("{}{inner}", &text[i..i + 2]);
+            if in_tag {
+                tags.in_tags.push(token)
+            } else {
+                tags.in_text.push(token)
+            }
+            i += end + 4;
+            continue;
+        }
+        match b[i] {
+            b'<' if !in_tag
+                && b.get(i + 1)
+                    .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'/') =>
+            {
+                in_tag = true
+            }
+            b'"' | b'\'' if in_tag && quote == 0 => quote = b[i],
+            c if in_tag && c == quote => quote = 0,
+            b'>' if in_tag && quote == 0 => in_tag = false,
+            _ => {}
+        }
+        i += 1;
+    }
+    tags.in_tags.sort();
+    tags
 }
 
 fn io_finding(path: &Path, root: &Path, e: std::io::Error) -> Finding {
@@ -181,4 +278,33 @@ fn read_dir_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_default_template_is_minified_once_with_its_template_tags_intact() {
+        for (path, text) in EMBEDDED.iter().filter(|(p, _)| p.ends_with(".html")) {
+            let out = String::from_utf8(minify_template(text.as_bytes())).unwrap();
+            assert_eq!(template_tags(text), template_tags(&out), "{path}:\n{out}");
+        }
+        let theme = Theme::load(Path::new("/nonexistent"), "default").unwrap();
+        assert!(theme.minified.is_some());
+    }
+
+    #[test]
+    fn a_template_tag_inside_an_html_tag_falls_back_to_minifying_pages() {
+        let t = vec![(
+            "x.html".to_string(),
+            "<td{% if a %} id=\"{{ a }}\"{% endif %}>x</td>".to_string(),
+        )];
+        assert!(minified_tera(&t).is_none());
+        let t = vec![(
+            "x.html".to_string(),
+            "<p class=\"{{ c }}\">\n  共 {{ n }} 份\n</p>".to_string(),
+        )];
+        assert!(minified_tera(&t).is_some());
+    }
 }

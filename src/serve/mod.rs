@@ -163,8 +163,8 @@ fn rebuild_loop(
         changes.sort();
         changes.dedup();
         let started = Instant::now();
-        let result = pipeline.run(&changes, &sink);
-        let was_failing = matches!(
+        let result = pipeline.run_first(&changes, &sink);
+        let failing = matches!(
             *state.current.read().expect("not poisoned"),
             LiveEvent::Errors { .. }
         );
@@ -172,7 +172,7 @@ fn rebuild_loop(
             Ok(applied) => {
                 report_ok(applied, started, quiet);
                 *state.current.write().expect("not poisoned") = LiveEvent::Ok;
-                reload_event(&state.base, applied, was_failing)
+                reload_event(&state.base, applied, failing)
             }
             Err(stop) => {
                 let event = report_stop(stop);
@@ -182,6 +182,19 @@ fn rebuild_loop(
         };
         if let Some(e) = event {
             let _ = state.events.send(e);
+        }
+        // Then the listings, portal data and search index; their pages reload in turn.
+        if result.is_ok() {
+            match pipeline.run_deferred(&sink) {
+                Ok(rest) => {
+                    if let Some(e) = reload_event(&state.base, &rest, false) {
+                        let _ = state.events.send(e);
+                    }
+                }
+                Err(stop) => {
+                    report_stop(&stop);
+                }
+            }
         }
     }
 }
