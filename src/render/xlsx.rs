@@ -258,34 +258,118 @@ fn sheet_xml(sheet: &Sheet) -> String {
     x
 }
 
-/// The `.xlsx` file.
+/// One compressed member of the zip.
+#[derive(Clone)]
+struct Member {
+    name: &'static str,
+    crc: u32,
+    size: u32,
+    data: Vec<u8>,
+}
+
+fn compress(name: &'static str, text: &str) -> Member {
+    let mut enc = flate2::write::DeflateEncoder::new(
+        Vec::with_capacity(text.len() / 3),
+        flate2::Compression::fast(),
+    );
+    let _ = enc.write_all(text.as_bytes());
+    Member {
+        name,
+        crc: crc32fast::hash(text.as_bytes()),
+        size: text.len() as u32,
+        data: enc.finish().unwrap_or_default(),
+    }
+}
+
+/// The parts that are the same in every workbook, compressed once.
+fn constant_members() -> &'static [Member] {
+    static CONSTANT: std::sync::OnceLock<Vec<Member>> = std::sync::OnceLock::new();
+    CONSTANT.get_or_init(|| {
+        vec![
+            compress("_rels/.rels", ROOT_RELS),
+            compress("docProps/app.xml", APP),
+            compress("xl/styles.xml", STYLES),
+        ]
+    })
+}
+
+const SHEET_NAMES: [&str; 8] = [
+    "xl/worksheets/sheet1.xml",
+    "xl/worksheets/sheet2.xml",
+    "xl/worksheets/sheet3.xml",
+    "xl/worksheets/sheet4.xml",
+    "xl/worksheets/sheet5.xml",
+    "xl/worksheets/sheet6.xml",
+    "xl/worksheets/sheet7.xml",
+    "xl/worksheets/sheet8.xml",
+];
+
+/// A zip archive (deflate, DOS time 1980-01-01 00:00: deterministic).
+fn zip(members: &[&Member]) -> Vec<u8> {
+    const DOS_DATE: u16 = (1 << 5) | 1;
+    let mut out = Vec::with_capacity(members.iter().map(|m| m.data.len() + 80).sum::<usize>() + 64);
+    let mut central = Vec::new();
+    let le16 = |v: &mut Vec<u8>, x: u16| v.extend_from_slice(&x.to_le_bytes());
+    let le32 = |v: &mut Vec<u8>, x: u32| v.extend_from_slice(&x.to_le_bytes());
+    for m in members {
+        let offset = out.len() as u32;
+        le32(&mut out, 0x0403_4b50);
+        for x in [20, 0, 8, 0, DOS_DATE] {
+            le16(&mut out, x);
+        }
+        for x in [m.crc, m.data.len() as u32, m.size] {
+            le32(&mut out, x);
+        }
+        le16(&mut out, m.name.len() as u16);
+        le16(&mut out, 0);
+        out.extend_from_slice(m.name.as_bytes());
+        out.extend_from_slice(&m.data);
+        le32(&mut central, 0x0201_4b50);
+        for x in [20, 20, 0, 8, 0, DOS_DATE] {
+            le16(&mut central, x);
+        }
+        for x in [m.crc, m.data.len() as u32, m.size] {
+            le32(&mut central, x);
+        }
+        for x in [m.name.len() as u16, 0, 0, 0, 0] {
+            le16(&mut central, x);
+        }
+        le32(&mut central, 0);
+        le32(&mut central, offset);
+        central.extend_from_slice(m.name.as_bytes());
+    }
+    let start = out.len() as u32;
+    out.extend_from_slice(&central);
+    le32(&mut out, 0x0605_4b50);
+    for x in [0, 0, members.len() as u16, members.len() as u16] {
+        le16(&mut out, x);
+    }
+    le32(&mut out, central.len() as u32);
+    le32(&mut out, start);
+    le16(&mut out, 0);
+    out
+}
+
+/// The `.xlsx` file (at most 8 sheets).
 pub fn workbook(props: &Properties, sheets: &[Sheet]) -> std::io::Result<Vec<u8>> {
-    use zip::write::SimpleFileOptions;
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(16 * 1024)));
-    let options = SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(1))
-        .last_modified_time(zip::DateTime::default())
-        .unix_permissions(0o644);
+    let sheets = &sheets[..sheets.len().min(SHEET_NAMES.len())];
     let (wb, wb_rels) = workbook_xml(sheets);
-    let mut parts: Vec<(String, String)> = vec![
-        ("[Content_Types].xml".into(), content_types(sheets.len())),
-        ("_rels/.rels".into(), ROOT_RELS.into()),
-        ("docProps/core.xml".into(), core_xml(props)),
-        ("docProps/app.xml".into(), APP.into()),
-        ("xl/workbook.xml".into(), wb),
-        ("xl/_rels/workbook.xml.rels".into(), wb_rels),
-        ("xl/styles.xml".into(), STYLES.into()),
+    let mut own = vec![
+        compress("[Content_Types].xml", &content_types(sheets.len())),
+        compress("docProps/core.xml", &core_xml(props)),
+        compress("xl/workbook.xml", &wb),
+        compress("xl/_rels/workbook.xml.rels", &wb_rels),
     ];
     for (i, s) in sheets.iter().enumerate() {
-        parts.push((format!("xl/worksheets/sheet{}.xml", i + 1), sheet_xml(s)));
+        own.push(compress(SHEET_NAMES[i], &sheet_xml(s)));
     }
-    for (name, text) in parts {
-        zip.start_file(name, options)
-            .map_err(std::io::Error::other)?;
-        zip.write_all(text.as_bytes())?;
-    }
-    Ok(zip.finish().map_err(std::io::Error::other)?.into_inner())
+    let constant = constant_members();
+    let members: Vec<&Member> = [&own[0]]
+        .into_iter()
+        .chain(constant.iter())
+        .chain(own[1..].iter())
+        .collect();
+    Ok(zip(&members))
 }
 
 #[cfg(test)]

@@ -34,6 +34,8 @@ pub fn check(report: &Report, out: &mut Vec<Finding>) {
 #[derive(Debug)]
 pub struct Sentence {
     pub text: String,
+    /// `text` as characters (the rules index into it).
+    pub chars: Vec<char>,
     /// Position of each char of `text` in the `.md` file.
     positions: Vec<Pos>,
     /// Official section 1–6 it belongs to, when known.
@@ -43,6 +45,16 @@ pub struct Sentence {
 }
 
 impl Sentence {
+    fn new(section: Option<usize>, starts_paragraph: bool) -> Sentence {
+        Sentence {
+            text: String::new(),
+            chars: Vec::new(),
+            positions: Vec::new(),
+            section,
+            starts_paragraph,
+        }
+    }
+
     fn pos(&self, char_index: usize) -> Pos {
         self.positions
             .get(char_index)
@@ -79,27 +91,18 @@ pub fn sentences(body: &str, first_line: u32) -> Vec<Sentence> {
             paragraph_start = true;
             continue;
         }
-        let mut current = Sentence {
-            text: String::new(),
-            positions: Vec::new(),
-            section,
-            starts_paragraph: paragraph_start,
-        };
+        let mut current = Sentence::new(section, paragraph_start);
         let indent = line.chars().count() - trimmed.chars().count();
         for (col, c) in trimmed.chars().enumerate() {
             current.text.push(c);
+            current.chars.push(c);
             current
                 .positions
                 .push(Pos::new(line_no, (indent + col + 1) as u32));
             if matches!(c, '。' | '！' | '？' | '；' | '!' | '?') {
                 out.push(std::mem::replace(
                     &mut current,
-                    Sentence {
-                        text: String::new(),
-                        positions: Vec::new(),
-                        section,
-                        starts_paragraph: false,
-                    },
+                    Sentence::new(section, false),
                 ));
             }
         }
@@ -251,17 +254,17 @@ pub fn x1_stated_counts_equal_the_tables(
     s: &Sentence,
     out: &mut Vec<Finding>,
 ) {
-    if contains_any(&s.text, &OTHER_SUBJECTS) {
+    if !s.text.contains(['件', '宗', '起']) || contains_any(&s.text, &OTHER_SUBJECTS) {
         return;
     }
-    let chars: Vec<char> = s.text.chars().collect();
+    let chars = &s.chars;
     let about_applications = s.text.contains("申请");
     let about_received =
         about_applications && contains_any(&s.text, &["新收", "收到", "受理", "接收", "接到"]);
     let mut check = |keyword: &str, table: Option<Num>, place: &str, accept_also: Option<Num>| {
         let Some(table) = table else { return };
-        for k in find_all(&chars, keyword) {
-            let Some(n) = count_after(&chars, k + keyword.chars().count()) else {
+        for k in find_all(chars, keyword) {
+            let Some(n) = count_after(chars, k + keyword.chars().count()) else {
                 continue;
             };
             let stated = Num::int(n.value as i128);
@@ -339,7 +342,7 @@ pub fn x2_none_received_matches_the_table(
     {
         return;
     }
-    let chars: Vec<char> = s.text.chars().collect();
+    let chars = &s.chars;
     for neg in ["未收到", "没有收到", "未接到", "未受理", "未发生"] {
         // The negation must govern an application, not an applicant (申请人).
         let governs = |k: usize| {
@@ -348,7 +351,7 @@ pub fn x2_none_received_matches_the_table(
                 .match_indices("申请")
                 .any(|(i, _)| !after[i..].starts_with("申请人"))
         };
-        if let Some(&k) = find_all(&chars, neg).iter().find(|&&k| governs(k)) {
+        if let Some(&k) = find_all(chars, neg).iter().find(|&&k| governs(k)) {
             out.push(
                 Finding::error(
                     &report.source.rel,
@@ -370,10 +373,13 @@ pub fn x3_reviews_and_litigation_match_the_table(
     s: &Sentence,
     out: &mut Vec<Finding>,
 ) {
-    let chars: Vec<char> = s.text.chars().collect();
+    if !s.text.contains("行政") {
+        return;
+    }
+    let chars = &s.chars;
     // The full words: "复议后起诉" and "未经复议直接起诉" are kinds of 行政诉讼.
-    let review = find_all(&chars, "行政复议");
-    let lawsuit = find_all(&chars, "行政诉讼");
+    let review = find_all(chars, "行政复议");
+    let lawsuit = find_all(chars, "行政诉讼");
     if review.is_empty() && lawsuit.is_empty() {
         return;
     }
@@ -440,7 +446,7 @@ pub fn x3_reviews_and_litigation_match_the_table(
     ] {
         let Some(total) = total else { continue };
         for &k in positions.iter() {
-            let Some(n) = count_after(&chars, k + 4) else {
+            let Some(n) = count_after(chars, k + 4) else {
                 continue;
             };
             let between: String = chars[k..n.at].iter().collect();
@@ -470,7 +476,7 @@ pub fn x3_reviews_and_litigation_match_the_table(
     // "均获维持".
     if let Some(&k) = ["均获维持", "均被维持", "均维持", "全部维持", "全部获得维持"]
         .iter()
-        .flat_map(|w| find_all(&chars, w))
+        .flat_map(|w| find_all(chars, w))
         .collect::<Vec<_>>()
         .first()
     {
@@ -508,12 +514,15 @@ pub fn x4_percentages_match_the_tables(
     s: &Sentence,
     out: &mut Vec<Finding>,
 ) {
-    let chars: Vec<char> = s.text.chars().collect();
+    if !s.text.contains(['%', '％']) {
+        return;
+    }
+    let chars = &s.chars;
     for (i, &c) in chars.iter().enumerate() {
         if c != '%' && c != '％' {
             continue;
         }
-        let Some((text, start)) = percent_before(&chars, i) else {
+        let Some((text, start)) = percent_before(chars, i) else {
             continue;
         };
         let before: String = chars[..start].iter().collect();
@@ -596,8 +605,11 @@ pub fn percent(count: Num, base: Num, decimals: usize, truncate: bool) -> Option
 /// X5: years in the body: a 5-digit "year", a report title of another year,
 /// a paragraph that opens with last year ("2019年，我镇…" in a 2020 report).
 pub fn x5_years_are_the_report_year(report: &Report, s: &Sentence, out: &mut Vec<Finding>) {
+    if !s.text.contains('年') {
+        return;
+    }
     let year = report.meta.year;
-    let chars: Vec<char> = s.text.chars().collect();
+    let chars = &s.chars;
     let mut i = 0;
     while i < chars.len() {
         if !chars[i].is_ascii_digit() || (i > 0 && chars[i - 1].is_ascii_digit()) {
