@@ -5,8 +5,10 @@
 //! `renameat2(RENAME_EXCHANGE)`. A failed or killed build leaves the previous
 //! output untouched; its leftovers are removed by the next build.
 
+use crate::pipeline::{Hash, HashWriter, Producer, Sink};
 use crate::render::OutputFile;
 use anyhow::{Context, Result, bail};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Written into every output folder: a folder without it is never replaced.
@@ -99,6 +101,11 @@ impl Staging {
         write_into(&self.dir, file)
     }
 
+    /// The output being replaced (it may not exist).
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
     /// Swaps the new output in and removes the old one.
     pub fn commit(self) -> Result<()> {
         let Staging { target, dir } = self;
@@ -142,24 +149,86 @@ impl Staging {
     }
 }
 
+/// A build writes into the staging folder; the files it does not rewrite
+/// are carried over from the output it replaces (see [`Staging::carry_over`]).
+impl Sink for Staging {
+    fn write(&self, file: &OutputFile) -> std::io::Result<()> {
+        write_into(&self.dir, file)
+    }
+
+    fn stream(
+        &self,
+        path: &str,
+        previous: Option<Hash>,
+        write: Producer,
+    ) -> std::io::Result<(Hash, bool)> {
+        let hash = write_stream(&self.dir, path, write)?;
+        if previous == Some(hash) {
+            // The same bytes as in the output: linked from there instead.
+            std::fs::remove_file(self.dir.join(path))?;
+            return Ok((hash, false));
+        }
+        Ok((hash, true))
+    }
+
+    fn remove(&self, _path: &str) -> std::io::Result<()> {
+        // Not carried over, so not in the new output.
+        Ok(())
+    }
+}
+
+impl Staging {
+    /// Puts the files of the current output at `paths` into the new one,
+    /// as hard links (a copy where the filesystem has none).
+    pub fn carry_over(&self, paths: &[&str]) -> std::io::Result<()> {
+        use rayon::prelude::*;
+        paths.par_iter().try_for_each(|rel| {
+            let to = create_parent(&self.dir, rel)?;
+            let from = self.target.join(rel);
+            match std::fs::hard_link(&from, &to) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+                Err(_) => std::fs::copy(&from, &to).map(|_| ()),
+            }
+        })
+    }
+}
+
 /// Writes `file` under `root`, refusing paths that would leave it.
 pub fn write_into(root: &Path, file: &OutputFile) -> std::io::Result<()> {
-    let rel = Path::new(&file.path);
-    if rel.is_absolute()
-        || rel
+    write_bytes(root, &file.path, &file.bytes)
+}
+
+/// Writes `bytes` at `rel` under `root`, refusing paths that would leave it.
+pub fn write_bytes(root: &Path, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::write(create_parent(root, rel)?, bytes)
+}
+
+/// Writes the file at `rel` under `root` piece by piece; returns the hash of its bytes.
+pub fn write_stream(root: &Path, rel: &str, write: Producer) -> std::io::Result<Hash> {
+    let file = std::fs::File::create(create_parent(root, rel)?)?;
+    let mut w = HashWriter::new(std::io::BufWriter::with_capacity(1 << 18, file));
+    write(&mut w)?;
+    w.flush()?;
+    Ok(w.hash())
+}
+
+/// The full path of `rel` under `root`, its folders created; refuses paths that would leave `root`.
+fn create_parent(root: &Path, rel: &str) -> std::io::Result<PathBuf> {
+    let relp = Path::new(rel);
+    if rel.is_empty()
+        || relp.is_absolute()
+        || relp
             .components()
             .any(|c| !matches!(c, std::path::Component::Normal(_)))
     {
-        return Err(std::io::Error::other(format!(
-            "不安全的输出路径：{}",
-            file.path
-        )));
+        return Err(std::io::Error::other(format!("不安全的输出路径：{rel}")));
     }
-    let path = root.join(rel);
+    let path = root.join(relp);
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
-    std::fs::write(&path, &file.bytes)
+    Ok(path)
 }
 
 /// Staging and old folders left by builds that were killed.

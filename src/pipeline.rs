@@ -17,7 +17,7 @@ use crate::report::Report;
 use crate::report::figures::KeyFigures;
 use crate::site::{LoadedFile, Site, load_file, report_dir};
 use std::collections::{BTreeMap, BTreeSet};
-use std::hash::{Hash, Hasher};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -72,7 +72,7 @@ pub fn job_inputs(job: &Job, site: &Site) -> Vec<Input> {
                     .map(|r| Input::Report(r.source.rel.clone())),
             );
         }
-        Job::Data | Job::Search => inputs.push(Input::AnyReport),
+        Job::PortalJson | Job::PortalCsv | Job::Search => inputs.push(Input::AnyReport),
     }
     inputs
 }
@@ -107,9 +107,60 @@ fn listing_key(r: &Report) -> ListingKey {
     }
 }
 
+/// A hash of an output file's bytes (XXH3, 128 bits): equal hashes, equal files.
+pub type Hash = u128;
+
+pub fn hash(bytes: &[u8]) -> Hash {
+    xxhash_rust::xxh3::xxh3_128(bytes)
+}
+
+/// A writer that hashes what goes through it.
+pub struct HashWriter<W> {
+    pub inner: W,
+    state: xxhash_rust::xxh3::Xxh3,
+}
+
+impl<W: Write> HashWriter<W> {
+    pub fn new(inner: W) -> HashWriter<W> {
+        HashWriter {
+            inner,
+            state: xxhash_rust::xxh3::Xxh3::new(),
+        }
+    }
+
+    pub fn hash(&self) -> Hash {
+        self.state.digest128()
+    }
+}
+
+impl<W: Write> Write for HashWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.state.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// The writer of a streamed file.
+pub type Producer<'a> = &'a mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>;
+
 /// Where a pipeline writes.
 pub trait Sink: Sync {
+    /// Writes a file whose bytes changed.
     fn write(&self, file: &OutputFile) -> std::io::Result<()>;
+    /// Writes a file piece by piece, unless its hash turns out to be
+    /// `previous`. Returns the hash and whether the file was written.
+    fn stream(
+        &self,
+        path: &str,
+        previous: Option<Hash>,
+        write: Producer,
+    ) -> std::io::Result<(Hash, bool)>;
+    /// Removes a file no job makes any more.
     fn remove(&self, path: &str) -> std::io::Result<()>;
 }
 
@@ -121,14 +172,24 @@ pub struct DirSink {
 impl Sink for DirSink {
     fn write(&self, file: &OutputFile) -> std::io::Result<()> {
         let tmp = format!("{}.gongkai-tmp", file.path);
-        crate::output::write_into(
-            &self.root,
-            &OutputFile {
-                path: tmp.clone(),
-                bytes: file.bytes.clone(),
-            },
-        )?;
+        crate::output::write_bytes(&self.root, &tmp, &file.bytes)?;
         std::fs::rename(self.root.join(&tmp), self.root.join(&file.path))
+    }
+
+    fn stream(
+        &self,
+        path: &str,
+        previous: Option<Hash>,
+        write: Producer,
+    ) -> std::io::Result<(Hash, bool)> {
+        let tmp = format!("{path}.gongkai-tmp");
+        let hash = crate::output::write_stream(&self.root, &tmp, write)?;
+        if previous == Some(hash) {
+            std::fs::remove_file(self.root.join(&tmp))?;
+            return Ok((hash, false));
+        }
+        std::fs::rename(self.root.join(&tmp), self.root.join(path))?;
+        Ok((hash, true))
     }
 
     fn remove(&self, path: &str) -> std::io::Result<()> {
@@ -179,8 +240,8 @@ pub struct Pipeline {
     theme: Option<Theme>,
     files: BTreeMap<String, LoadedFile>,
     pub site: Site,
-    /// Every output file of the last successful run: its job and a hash of its bytes.
-    outputs: BTreeMap<String, (Job, u64)>,
+    /// Every output file as written: its job and a hash of its bytes.
+    outputs: BTreeMap<String, (Job, Hash)>,
     /// Inputs changed since the last successful run.
     pending: BTreeSet<Input>,
     /// Jobs [`Pipeline::run_first`] left for [`Pipeline::run_deferred`].
@@ -190,47 +251,85 @@ pub struct Pipeline {
     acknowledged: BTreeMap<String, Vec<String>>,
 }
 
-/// One output of a run: the file itself only when its bytes changed.
+/// One output of a run.
 struct Produced {
     job: Job,
     path: String,
-    hash: u64,
-    changed: Option<OutputFile>,
+    hash: Hash,
+    /// False when the file already held these bytes.
+    written: bool,
 }
 
-/// Renders `jobs`, keeping only the files that differ from `previous`.
-fn render_changed(
+/// Hands each file of a run to the sink when its bytes changed, and notes it.
+struct Recorder<'a> {
+    sink: &'a dyn Sink,
+    previous: &'a BTreeMap<String, (Job, Hash)>,
+    produced: Mutex<Vec<Produced>>,
+}
+
+impl Recorder<'_> {
+    fn previous(&self, path: &str) -> Option<Hash> {
+        self.previous.get(path).map(|(_, h)| *h)
+    }
+
+    fn note(&self, p: Produced) {
+        self.produced
+            .lock()
+            .expect("no panics while locked")
+            .push(p);
+    }
+}
+
+impl crate::render::Emit for Recorder<'_> {
+    fn file(&self, job: &Job, file: OutputFile) -> std::io::Result<()> {
+        let hash = hash(&file.bytes);
+        let written = self.previous(&file.path) != Some(hash);
+        if written {
+            self.sink.write(&file)?;
+        }
+        self.note(Produced {
+            job: job.clone(),
+            path: file.path,
+            hash,
+            written,
+        });
+        Ok(())
+    }
+
+    fn stream(&self, job: &Job, path: &str, write: Producer) -> std::io::Result<()> {
+        let (hash, written) = self.sink.stream(path, self.previous(path), write)?;
+        self.note(Produced {
+            job: job.clone(),
+            path: path.to_string(),
+            hash,
+            written,
+        });
+        Ok(())
+    }
+}
+
+/// Renders `jobs` into `sink`, each file as soon as it exists. Returns what
+/// was produced, also when the run stopped half-way (what it wrote is on disk).
+fn render_into(
     renderer: &Renderer,
     jobs: &[Job],
-    previous: &BTreeMap<String, (Job, u64)>,
-) -> Result<Vec<Produced>, Stop> {
-    let produced = Mutex::new(Vec::new());
-    renderer
-        .render(jobs, |job, file| {
-            let hash = hash(&file.bytes);
-            let same = previous
-                .get(&file.path)
-                .is_some_and(|(_, old)| *old == hash);
-            let p = Produced {
-                job: job.clone(),
-                path: file.path.clone(),
-                hash,
-                changed: (!same).then_some(file),
-            };
-            produced.lock().expect("no panics while locked").push(p);
-            Ok(())
-        })
-        .map_err(|e| match e {
-            RenderError::Template(f) => Stop::Findings(vec![f]),
-            RenderError::Io(e) => Stop::Io(e),
-        })?;
-    Ok(produced.into_inner().expect("no panics while locked"))
-}
-
-fn hash(bytes: &[u8]) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
-    h.finish()
+    previous: &BTreeMap<String, (Job, Hash)>,
+    sink: &dyn Sink,
+) -> (Vec<Produced>, Result<(), Stop>) {
+    let recorder = Recorder {
+        sink,
+        previous,
+        produced: Mutex::new(Vec::new()),
+    };
+    let result = renderer.render(jobs, &recorder).map_err(|e| match e {
+        RenderError::Template(f) => Stop::Findings(vec![f]),
+        RenderError::Io(e) => Stop::Io(e),
+    });
+    let produced = recorder
+        .produced
+        .into_inner()
+        .expect("no panics while locked");
+    (produced, result)
 }
 
 impl Pipeline {
@@ -285,8 +384,10 @@ impl Pipeline {
             .into_iter()
             .partition(|j| matches!(j, Job::Report(_) | Job::Statics | Job::NotFound));
         self.deferred = rest;
-        let produced = render_changed(&renderer, &first, &self.outputs)?;
-        let changed = self.write(&first, produced, sink)?;
+        let (produced, result) = render_into(&renderer, &first, &self.outputs, sink);
+        let changed = self.record(&first, produced, result.is_ok(), sink);
+        result?;
+        let changed = changed?;
         self.pending.clear();
         Ok(Applied {
             changed,
@@ -303,9 +404,13 @@ impl Pipeline {
         }
         let theme = self.theme.as_ref().expect("run_first loaded the theme");
         let renderer = Renderer::new(&self.settings, theme, &self.site);
-        let produced = render_changed(&renderer, &jobs, &self.outputs)
-            .inspect_err(|_| self.deferred = jobs.clone())?;
-        let changed = self.write(&jobs, produced, sink)?;
+        let (produced, result) = render_into(&renderer, &jobs, &self.outputs, sink);
+        let changed = self.record(&jobs, produced, result.is_ok(), sink);
+        if let Err(stop) = result {
+            self.deferred = jobs;
+            return Err(stop);
+        }
+        let changed = changed?;
         Ok(Applied {
             changed,
             findings: Vec::new(),
@@ -333,20 +438,26 @@ impl Pipeline {
         jobs
     }
 
-    /// Writes the changed files, removes the files the re-run jobs no longer
-    /// make, and records the new state. Returns the paths that changed.
-    fn write(
+    /// Records what a run wrote and, when all its jobs ran (`complete`),
+    /// removes the files the re-run jobs no longer make. Returns the paths
+    /// that changed.
+    fn record(
         &mut self,
         jobs: &[Job],
         produced: Vec<Produced>,
+        complete: bool,
         sink: &dyn Sink,
     ) -> Result<Vec<String>, Stop> {
-        let mut changed = Vec::new();
-        for p in &produced {
-            if let Some(file) = &p.changed {
-                sink.write(file).map_err(Stop::Io)?;
-                changed.push(p.path.clone());
+        let mut changed: Vec<String> = produced
+            .iter()
+            .filter(|p| p.written)
+            .map(|p| p.path.clone())
+            .collect();
+        if !complete {
+            for p in produced.into_iter().filter(|p| p.written) {
+                self.outputs.insert(p.path, (p.job, p.hash));
             }
+            return Ok(changed);
         }
         let rerun: BTreeSet<&Job> = jobs.iter().collect();
         let now: BTreeSet<&str> = produced.iter().map(|p| p.path.as_str()).collect();
@@ -501,7 +612,8 @@ mod tests {
                 Job::Index,
                 Job::NotFound,
                 Job::Statics,
-                Job::Data,
+                Job::PortalJson,
+                Job::PortalCsv,
                 Job::Feeds,
                 Job::Search,
             ];
@@ -536,7 +648,8 @@ mod tests {
             (
                 text_edit,
                 vec![
-                    Job::Data,
+                    Job::PortalJson,
+                    Job::PortalCsv,
                     Job::Search,
                     Job::Report("content/a/2021.md".into()),
                     Job::Year(2021),
@@ -546,7 +659,8 @@ mod tests {
                 figure_edit,
                 vec![
                     Job::Index,
-                    Job::Data,
+                    Job::PortalJson,
+                    Job::PortalCsv,
                     Job::Feeds,
                     Job::Search,
                     Job::Report("content/a/2021.md".into()),

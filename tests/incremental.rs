@@ -85,8 +85,8 @@ fn every_kind_of_edit_gives_the_full_build() {
         "## 六、其他需要报告的事项\n\n补充说明。\n",
     );
     let c = f.report("content/示例区示例局/2021.md");
-    // Its page, its year's page (which sums its cells), the portal data and the search index.
-    assert_eq!(f.step("narrative", &[c]), 4);
+    // Its page, its year's page (which sums its cells), the portal data (JSON and CSV) and the search index.
+    assert_eq!(f.step("narrative", &[c]), 5);
 
     // A headline figure: the page and the index.
     f.site.edit(
@@ -96,7 +96,7 @@ fn every_kind_of_edit_gives_the_full_build() {
     );
     let c = f.report("content/示例区示例局/2021.md");
     // Also the listings: the index, the feed and the agency's page.
-    assert_eq!(f.step("headline", &[c]), 7);
+    assert_eq!(f.step("headline", &[c]), 8);
 
     // A new report (of a new agency).
     let text = f
@@ -105,7 +105,7 @@ fn every_kind_of_edit_gives_the_full_build() {
         .replace("agency: 示例区示例局", "agency: 新设局");
     f.site.write("content/新设局/2023.md", &text);
     let c = f.report("content/新设局/2023.md");
-    assert_eq!(f.step("new report", &[c]), 7);
+    assert_eq!(f.step("new report", &[c]), 8);
 
     // A deleted report: its files go.
     std::fs::remove_file(f.root.join("content/新设局/2023.md")).unwrap();

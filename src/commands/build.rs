@@ -3,12 +3,15 @@
 use super::{EXIT_FINDINGS, EXIT_OK, interactive, print_findings, settings};
 use crate::config::Settings;
 use crate::output::Staging;
+use crate::pipeline::{Producer, Sink};
 use crate::render::theme::Theme;
+use crate::render::{Emit, Job, OutputFile};
 use crate::render::{RenderError, Renderer};
 use crate::site::{Site, load_all};
 use anyhow::{Context, Result};
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 pub fn run(root: &Path, output: Option<&Path>, minify: bool, quiet: bool) -> Result<ExitCode> {
@@ -93,17 +96,14 @@ pub fn build_site(
         );
         bar
     });
-    let count = std::sync::atomic::AtomicUsize::new(0);
+    let emit = StagingEmit {
+        staging: &staging,
+        count: AtomicUsize::new(0),
+        bar: bar.as_ref(),
+    };
     let render_start = std::time::Instant::now();
-    let result = renderer.render(&jobs, |_, file| {
-        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        if let Some(b) = &bar
-            && file.path.ends_with("index.html")
-        {
-            b.inc(1);
-        }
-        staging.write(&file)
-    });
+    let result = renderer.render(&jobs, &emit);
+    let count = emit.count.into_inner();
     if crate::timing::enabled() {
         crate::timing::add("render all jobs (wall)", render_start);
     }
@@ -113,7 +113,7 @@ pub fn build_site(
     match result {
         Ok(()) => {
             crate::timing::time("staging commit", || staging.commit()).map_err(BuildError::Io)?;
-            Ok(count.into_inner())
+            Ok(count)
         }
         Err(e) => {
             staging.abort();
@@ -124,5 +124,38 @@ pub fn build_site(
                 ),
             })
         }
+    }
+}
+
+/// Writes every file of a full build into the staging folder, counting them
+/// and moving the progress bar once per page.
+struct StagingEmit<'a> {
+    staging: &'a Staging,
+    count: AtomicUsize,
+    bar: Option<&'a indicatif::ProgressBar>,
+}
+
+impl StagingEmit<'_> {
+    fn written(&self, path: &str) {
+        self.count.fetch_add(1, Ordering::Relaxed);
+        if let Some(b) = self.bar
+            && path.ends_with("index.html")
+        {
+            b.inc(1);
+        }
+    }
+}
+
+impl Emit for StagingEmit<'_> {
+    fn file(&self, _job: &Job, file: OutputFile) -> std::io::Result<()> {
+        self.staging.write(&file)?;
+        self.written(&file.path);
+        Ok(())
+    }
+
+    fn stream(&self, _job: &Job, path: &str, write: Producer) -> std::io::Result<()> {
+        Sink::stream(self.staging, path, None, write)?;
+        self.written(path);
+        Ok(())
     }
 }

@@ -9,7 +9,9 @@ use crate::report::num::Num;
 use crate::report::schema::{Format, TableId};
 use crate::report::{Cell, Origin, Report, Table, Value};
 use crate::site::{Site, report_dir};
+use rayon::prelude::*;
 use serde::Serialize;
+use std::io::Write;
 
 /// File names of the data files, per table.
 pub fn csv_name(id: TableId) -> &'static str {
@@ -134,8 +136,9 @@ fn cell_data<'a>(column: &'static str, column_key: &'static str, cell: &'a Cell)
     }
 }
 
+/// `report.json`, compact (browsers and `jq` lay it out for reading).
 pub fn report_json(report: &Report) -> Vec<u8> {
-    let mut out = serde_json::to_vec_pretty(&report_data(report)).unwrap_or_default();
+    let mut out = serde_json::to_vec(&report_data(report)).unwrap_or_default();
     out.push(b'\n');
     out
 }
@@ -204,72 +207,105 @@ fn value_text(cell: &Cell) -> String {
     }
 }
 
-/// `data/reports.json`, `data/cells.csv` and `data/report.schema.json`.
-pub fn portal_files(site: &Site) -> Vec<super::OutputFile> {
-    let all: Vec<ReportData> = site.reports.iter().map(report_data).collect();
-    let mut json = serde_json::to_vec_pretty(&all).unwrap_or_default();
-    json.push(b'\n');
-    vec![
-        super::OutputFile {
-            path: "data/reports.json".into(),
-            bytes: json,
-        },
-        super::OutputFile {
-            path: "data/cells.csv".into(),
-            bytes: cells_csv(site),
-        },
-        super::OutputFile {
-            path: "data/report.schema.json".into(),
-            bytes: SCHEMA.as_bytes().to_vec(),
-        },
-    ]
-}
+pub const REPORTS_JSON: &str = "data/reports.json";
+pub const CELLS_CSV: &str = "data/cells.csv";
+pub const SCHEMA_PATH: &str = "data/report.schema.json";
 
 /// The JSON Schema of `report.json` (and of each item of `data/reports.json`).
 pub const SCHEMA: &str = include_str!("report.schema.json");
 
-/// One row per report × table × row × column, with official labels (tidy data).
-fn cells_csv(site: &Site) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new().from_writer(b"\xEF\xBB\xBF".to_vec());
-    let _ = w.write_record([
-        "机关",
-        "年度",
-        "格式",
-        "表",
-        "行键",
-        "分组",
-        "行",
-        "列键",
-        "列",
-        "数值",
-        "状态",
-        "备注",
-        "自动计算",
-        "源文件",
-    ]);
-    for r in &site.reports {
-        let format = r.meta.format.map(Format::key).unwrap_or("");
-        for t in r.tables.iter().flatten() {
-            for (spec, row) in t.spec.rows.iter().zip(&t.rows) {
-                for (col, cell) in spec.columns.iter().zip(&row.cells) {
-                    let d = cell_data(col.label, col.key, cell);
-                    let _ = w.write_record([
-                        r.meta.agency.as_str(),
-                        &r.meta.year.to_string(),
-                        format,
-                        t.spec.title,
-                        &spec.key(),
-                        spec.group.or(spec.section).unwrap_or(""),
-                        spec.label,
-                        col.key,
-                        col.label,
-                        &d.value.map(|n| n.to_string()).unwrap_or_default(),
-                        d.state,
-                        d.note.unwrap_or(""),
-                        if d.computed { "是" } else { "" },
-                        &r.source.rel,
-                    ]);
-                }
+/// Reports turned into bytes at once (in parallel) before they are written,
+/// in order: bounds the memory of the portal-wide files.
+const BATCH: usize = 256;
+
+/// Writes each report's bytes in site order, making them a batch at a time in parallel.
+fn write_in_batches(
+    site: &Site,
+    w: &mut dyn Write,
+    each: impl Fn(&Report) -> Vec<u8> + Sync,
+    between: &[u8],
+) -> std::io::Result<()> {
+    for (b, batch) in site.reports.chunks(BATCH).enumerate() {
+        let parts: Vec<Vec<u8>> = batch.par_iter().map(&each).collect();
+        for (i, part) in parts.iter().enumerate() {
+            if b + i > 0 {
+                w.write_all(between)?;
+            }
+            w.write_all(part)?;
+        }
+    }
+    Ok(())
+}
+
+/// `data/reports.json`: an array of every report's `report.json`, one per line.
+pub fn write_reports_json(site: &Site, w: &mut dyn Write) -> std::io::Result<()> {
+    w.write_all(b"[\n")?;
+    write_in_batches(
+        site,
+        w,
+        |r| serde_json::to_vec(&report_data(r)).unwrap_or_default(),
+        b",\n",
+    )?;
+    w.write_all(if site.reports.is_empty() {
+        b"]\n"
+    } else {
+        b"\n]\n"
+    })
+}
+
+/// `data/cells.csv`: one row per report × table × row × column, with official
+/// labels (tidy data), UTF-8 with a BOM.
+pub fn write_cells_csv(site: &Site, w: &mut dyn Write) -> std::io::Result<()> {
+    let mut head = csv::WriterBuilder::new().from_writer(b"\xEF\xBB\xBF".to_vec());
+    head.write_record(CELLS_HEADER)?;
+    w.write_all(&head.into_inner().map_err(|e| e.into_error())?)?;
+    write_in_batches(site, w, report_cells_csv, b"")
+}
+
+const CELLS_HEADER: [&str; 14] = [
+    "机关",
+    "年度",
+    "格式",
+    "表",
+    "行键",
+    "分组",
+    "行",
+    "列键",
+    "列",
+    "数值",
+    "状态",
+    "备注",
+    "自动计算",
+    "源文件",
+];
+
+/// The rows of `data/cells.csv` for one report.
+fn report_cells_csv(r: &Report) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::with_capacity(64 * 1024));
+    let format = r.meta.format.map(Format::key).unwrap_or("");
+    let year = r.meta.year.to_string();
+    for t in r.tables.iter().flatten() {
+        for (spec, row) in t.spec.rows.iter().zip(&t.rows) {
+            let key = spec.key();
+            for (col, cell) in spec.columns.iter().zip(&row.cells) {
+                let d = cell_data(col.label, col.key, cell);
+                // Writing to a Vec cannot fail.
+                let _ = w.write_record([
+                    r.meta.agency.as_str(),
+                    &year,
+                    format,
+                    t.spec.title,
+                    &key,
+                    spec.group.or(spec.section).unwrap_or(""),
+                    spec.label,
+                    col.key,
+                    col.label,
+                    &d.value.map(|n| n.to_string()).unwrap_or_default(),
+                    d.state,
+                    d.note.unwrap_or(""),
+                    if d.computed { "是" } else { "" },
+                    &r.source.rel,
+                ]);
             }
         }
     }

@@ -1,8 +1,9 @@
 //! Rendering: from the checked [`Site`] to the files of the portal.
 //!
 //! The output is a list of jobs (the index, one per report, the 404 page, the
-//! static files); each job produces [`OutputFile`]s that are handed to a sink
-//! as soon as they exist, so that a large portal is never held in memory.
+//! static files); each job hands its files to an [`Emit`] as soon as they
+//! exist, and writes the portal-wide data files piece by piece, so that a
+//! large portal is never held in memory.
 
 pub mod charts;
 pub mod data;
@@ -21,6 +22,7 @@ use crate::report::Report;
 use crate::site::{Site, report_dir};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::io::Write;
 use theme::Theme;
 use views::SiteView;
 
@@ -30,6 +32,19 @@ pub struct OutputFile {
     /// `西工区司法局/2021/index.html`
     pub path: String,
     pub bytes: Vec<u8>,
+}
+
+/// Where rendered files go, as soon as each exists.
+pub trait Emit: Sync {
+    /// A file rendered whole.
+    fn file(&self, job: &Job, file: OutputFile) -> std::io::Result<()>;
+    /// A large file, written piece by piece into the writer `write` is given.
+    fn stream(
+        &self,
+        job: &Job,
+        path: &str,
+        write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> std::io::Result<()>;
 }
 
 /// Why rendering stopped: a template problem (shown like a finding) or I/O.
@@ -61,8 +76,10 @@ pub enum Job {
     Agency(String),
     /// A year's page.
     Year(i64),
-    /// `data/`: every report's data in one JSON and one CSV, and the JSON schema.
-    Data,
+    /// `data/reports.json`: every report's `report.json` in one array.
+    PortalJson,
+    /// `data/cells.csv`: every cell of every report, one per line.
+    PortalCsv,
     /// `feed.xml`, `sitemap.xml`, `robots.txt`.
     Feeds,
     /// `search/`: the page and the static full-text index.
@@ -89,13 +106,15 @@ impl<'a> Renderer<'a> {
 
     /// Every job of a full build.
     pub fn all_jobs(&self) -> Vec<Job> {
+        // The long portal-wide jobs first, so that they start at once.
         let mut jobs = vec![
+            Job::PortalCsv,
+            Job::PortalJson,
+            Job::Search,
             Job::Index,
             Job::NotFound,
             Job::Statics,
-            Job::Data,
             Job::Feeds,
-            Job::Search,
         ];
         jobs.extend(
             self.site
@@ -114,21 +133,13 @@ impl<'a> Renderer<'a> {
         jobs
     }
 
-    /// Runs `jobs` in parallel and hands every file to `sink`.
-    pub fn render<F>(&self, jobs: &[Job], sink: F) -> Result<(), RenderError>
-    where
-        F: Fn(&Job, OutputFile) -> std::io::Result<()> + Sync,
-    {
-        jobs.par_iter().try_for_each(|job| {
-            for file in self.job(job)? {
-                sink(job, file)?;
-            }
-            Ok(())
-        })
+    /// Runs `jobs` in parallel and hands every file to `emit`.
+    pub fn render(&self, jobs: &[Job], emit: &dyn Emit) -> Result<(), RenderError> {
+        jobs.par_iter().try_for_each(|job| self.job(job, emit))
     }
 
-    /// The files of one job (none for a report that no longer exists).
-    pub fn job(&self, job: &Job) -> Result<Vec<OutputFile>, RenderError> {
+    /// Runs one job (a report that no longer exists has no files).
+    pub fn job(&self, job: &Job, emit: &dyn Emit) -> Result<(), RenderError> {
         let kind = match job {
             Job::Index => "job index",
             Job::NotFound => "job 404",
@@ -136,11 +147,25 @@ impl<'a> Renderer<'a> {
             Job::Report(_) => "job report",
             Job::Agency(_) => "job agency",
             Job::Year(_) => "job year",
-            Job::Data => "job data",
+            Job::PortalJson => "job data/reports.json",
+            Job::PortalCsv => "job data/cells.csv",
             Job::Feeds => "job feeds",
             Job::Search => "job search",
         };
-        crate::timing::time(kind, || self.run_job(job))
+        crate::timing::time(kind, || match job {
+            Job::PortalJson => Ok(emit.stream(job, data::REPORTS_JSON, &mut |w| {
+                data::write_reports_json(self.site, w)
+            })?),
+            Job::PortalCsv => Ok(emit.stream(job, data::CELLS_CSV, &mut |w| {
+                data::write_cells_csv(self.site, w)
+            })?),
+            _ => {
+                for file in self.run_job(job)? {
+                    emit.file(job, file)?;
+                }
+                Ok(())
+            }
+        })
     }
 
     fn run_job(&self, job: &Job) -> Result<Vec<OutputFile>, RenderError> {
@@ -181,7 +206,7 @@ impl<'a> Renderer<'a> {
                 )?])
             }
             Job::Year(_) => Ok(Vec::new()),
-            Job::Data => Ok(data::portal_files(self.site)),
+            Job::PortalJson | Job::PortalCsv => Ok(Vec::new()),
             Job::Feeds => Ok(feeds::files(self.settings, self.site)),
             Job::Search => {
                 let mut files = search::index_files(self.site);
@@ -237,7 +262,13 @@ impl<'a> Renderer<'a> {
                 path: format!("static/{path}"),
                 bytes: bytes.clone(),
             })
-            .chain(std::iter::once(marker))
+            .chain([
+                marker,
+                OutputFile {
+                    path: data::SCHEMA_PATH.into(),
+                    bytes: data::SCHEMA.as_bytes().to_vec(),
+                },
+            ])
             .collect()
     }
 
