@@ -26,6 +26,13 @@ pub struct LoadedFile {
 
 /// Reads, parses and checks one report file.
 pub fn load_file(settings: &Settings, source: &SourcePath) -> LoadedFile {
+    if let Some(f) = content::refusal(source) {
+        return LoadedFile {
+            source: source.clone(),
+            report: None,
+            findings: vec![f],
+        };
+    }
     let text = match content::read_text(source) {
         Ok(t) => t,
         Err(f) => {
@@ -39,6 +46,11 @@ pub fn load_file(settings: &Settings, source: &SourcePath) -> LoadedFile {
     let parsed = parse_report(source, &text);
     let mut findings = parsed.findings;
     let report = parsed.report.map(|mut report| {
+        // The body as published: placeholders replaced by the tables' figures.
+        let (body, errors) =
+            crate::report::placeholders::expand(&report, &report.body, report.body_line);
+        report.body = body;
+        findings.extend(errors);
         let opts = MarkdownOptions {
             allow_raw_html: settings.site.allow_raw_html,
         };

@@ -11,8 +11,11 @@ use std::process::ExitCode;
 
 pub fn run(root: &Path, agency: &str, year: i64) -> Result<ExitCode> {
     let agency = agency.trim();
-    if agency.is_empty() || agency.contains(['/', '\\']) || agency.starts_with('.') {
+    if agency.is_empty() || agency.starts_with('.') {
         bail!("机关名称“{agency}”不能用作文件夹名");
+    }
+    if let Some(why) = crate::report::names::problem(agency, true) {
+        bail!("机关名称“{}”不能用作文件夹名：{why}", agency.escape_debug());
     }
     if !(2019..=2200).contains(&year) {
         bail!(

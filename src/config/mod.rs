@@ -231,12 +231,9 @@ pub struct Settings {
 impl Settings {
     /// Reads `site.toml` under `root` and merges the flags.
     pub fn new(root: &Path, output: Option<&Path>, minify: bool) -> Result<Settings, Finding> {
-        Ok(Settings::with_site(
-            root,
-            output,
-            minify,
-            SiteConfig::load(root)?,
-        ))
+        let mut site = SiteConfig::load(root)?;
+        load_agency_indexes(root, &root.join("content"), &mut site.agencies)?;
+        Ok(Settings::with_site(root, output, minify, site))
     }
 
     /// Settings from an already read `site.toml`.

@@ -36,10 +36,17 @@ pub fn discover(root: &Path, content_dir: &Path) -> Result<Vec<SourcePath>, std:
         .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
     for entry in walker {
         let entry = entry.map_err(std::io::Error::other)?;
-        if !entry.file_type().is_file() || !is_report_file(entry.path()) {
-            continue;
+        let name = entry.file_name().to_string_lossy();
+        // Symbolic links and misnamed reports are listed too: loading them
+        // gives a finding ([`refusal`]) instead of skipping them silently.
+        let wanted = if entry.path_is_symlink() {
+            is_report_file(entry.path()) || near_miss(&name) || entry.path().is_dir()
+        } else {
+            entry.file_type().is_file() && (is_report_file(entry.path()) || near_miss(&name))
+        };
+        if wanted && entry.depth() > 0 {
+            out.push(source_path(root, content_dir, entry.path()));
         }
-        out.push(source_path(root, content_dir, entry.path()));
     }
     Ok(out)
 }
@@ -87,6 +94,56 @@ pub fn is_report_file(path: &Path) -> bool {
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
     path.extension().is_some_and(|e| e == "md") && !name.starts_with('_') && !is_ignored_name(&name)
+}
+
+/// A name an office tool gives a report by mistake: `2021.md.txt` (Notepad),
+/// `2021.MD`, `2021.markdown`.
+pub fn near_miss(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    !name.starts_with(['_', '.'])
+        && !is_ignored_name(name)
+        && ((lower.ends_with(".md") && !name.ends_with(".md"))
+            || lower.ends_with(".md.txt")
+            || lower.ends_with(".markdown"))
+}
+
+/// Why a listed file is not read as a report: a symbolic link (which could
+/// publish a file from anywhere) or a misnamed file.
+pub fn refusal(src: &SourcePath) -> Option<Finding> {
+    let at = Pos::new(1, 1);
+    let is_link = std::fs::symlink_metadata(&src.path).is_ok_and(|m| m.file_type().is_symlink());
+    if is_link {
+        let target = std::fs::read_link(&src.path)
+            .map(|t| t.display().to_string())
+            .unwrap_or_default();
+        return Some(
+            Finding::error(
+                &src.rel,
+                at,
+                codes::ENCODING,
+                format!(
+                    "这是符号链接（指向 {target}），不是文件：gongkai 只读 content/ 里真正的文件"
+                ),
+            )
+            .hint("请把报告文件本身复制到这里，再删除这个链接"),
+        );
+    }
+    let name = src.path.file_name()?.to_string_lossy();
+    if near_miss(&name) {
+        let stem = name.split('.').next().unwrap_or("2021");
+        return Some(
+            Finding::warning(
+                &src.rel,
+                at,
+                codes::ENCODING,
+                format!("文件名“{name}”不以 .md 结尾：没有读取，这份报告不会发布"),
+            )
+            .hint(format!(
+                "请改名为 {stem}.md（在资源管理器里打开“文件扩展名”显示后改名）"
+            )),
+        );
+    }
+    None
 }
 
 /// Reads a file as UTF-8 text: strips a BOM, turns CRLF into LF, and

@@ -1,6 +1,7 @@
 //! One annual report: metadata, the three official tables, the narrative.
 
 pub mod figures;
+pub mod names;
 pub mod narrative;
 pub mod num;
 pub mod parse;

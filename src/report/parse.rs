@@ -143,7 +143,18 @@ impl Parser<'_> {
         let agency = match get("agency") {
             Some((_, v)) => match &v.kind {
                 NodeKind::Str { text, .. } if !text.trim().is_empty() => {
-                    Some((text.trim().to_string(), v.pos))
+                    match super::names::problem(text.trim(), true) {
+                        None => Some((text.trim().to_string(), v.pos)),
+                        Some(why) => {
+                            self.error(
+                                v.pos,
+                                codes::METADATA,
+                                format!("agency（机关名称）“{}”{why}", text.trim().escape_debug()),
+                            )
+                            .hint = Some("请重新输入机关名称，不要从网页或文档里复制".into());
+                            None
+                        }
+                    }
                 }
                 _ => {
                     self.error(
@@ -203,7 +214,21 @@ impl Parser<'_> {
                 }
             }
         };
-        let title = text_of(self, "title", "标题");
+        let title =
+            text_of(self, "title", "标题").and_then(|(t, pos)| {
+                match super::names::problem(&t, false) {
+                    None => Some((t, pos)),
+                    Some(why) => {
+                        self.error(
+                            pos,
+                            codes::METADATA,
+                            format!("title（标题）“{}”{why}", t.escape_debug()),
+                        )
+                        .hint = Some("请重新输入标题，不要从网页或文档里复制".into());
+                        None
+                    }
+                }
+            });
         let title_pos = title.as_ref().map(|(_, p)| *p);
         let published = text_of(self, "published", "发布日期").and_then(|(t, pos)| {
             let d = Date::parse(&t);
@@ -224,15 +249,20 @@ impl Parser<'_> {
                 && !s
                     .chars()
                     .any(|c| c.is_whitespace() || c.is_control() || "/\\?#%\"'<>".contains(c));
-            if !ok {
+            let why = if ok {
+                super::names::problem(&s, true)
+            } else {
+                Some("不能用作网址的一段".into())
+            };
+            if let Some(why) = &why {
                 self.error(
                     pos,
                     codes::METADATA,
-                    format!("slug（网址名）“{s}”不能用作网址的一段"),
+                    format!("slug（网址名）“{}”{why}", s.escape_debug()),
                 )
                 .hint = Some("只用字母、数字、汉字和 - _，不要有空格和 / ? # %".into());
             }
-            ok.then_some(s)
+            why.is_none().then_some(s)
         });
         let (format, format_pos) = match get("format") {
             Some((_, v)) => {
@@ -360,6 +390,19 @@ impl Parser<'_> {
             .hint = Some(ACK_EXAMPLE.into());
             return None;
         };
+        // A file that cannot be read as written is never "published as is".
+        if rule.starts_with("FM") || rule.starts_with("MD") {
+            self.error(
+                item.pos,
+                codes::METADATA,
+                format!("{rule} 是文件写法的问题，不能确认：请直接改正"),
+            )
+            .hint = Some(
+                "acknowledged 只用于已发布报告里表格之间或与正文不一致的数字（T、Y、C、X 开头的规则）"
+                    .into(),
+            );
+            return None;
+        }
         Some(Acknowledgement {
             rule,
             place: text("where").filter(|w| !w.is_empty()),
