@@ -308,3 +308,144 @@ fn a_taken_port_is_explained_with_one_to_try() {
         "{err}"
     );
 }
+
+/// Sends raw bytes and returns what came back before the server closed (or 5 s passed).
+fn raw(server: &Server, request: &[u8]) -> String {
+    let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let _ = s.write_all(request);
+    let _ = s.shutdown(std::net::Shutdown::Write);
+    let mut response = Vec::new();
+    let _ = std::io::Read::read_to_end(&mut s, &mut response);
+    String::from_utf8_lossy(&response).into_owned()
+}
+
+/// Resident memory of a process, in KiB.
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn survives_symlinks_oversized_and_malformed_requests_and_a_thousand_connections() {
+    let site = Site::bundled();
+    std::fs::write(site.path().join("secret.txt"), "secret").unwrap();
+    let output = site.path().join("preview");
+    let server = start(&site, &output);
+
+    // A symlink inside the output that points outside it is not followed.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(site.path().join("secret.txt"), output.join("leak.txt"))
+            .unwrap();
+        let (s, _, body) = get(&server, "/xxgk/leak.txt").unwrap();
+        assert_eq!(s, 404);
+        assert!(!body.contains("secret"));
+    }
+
+    // Oversized and malformed requests get an error or a closed connection.
+    let long_path = format!(
+        "GET /xxgk/{} HTTP/1.1\r\nHost: x\r\n\r\n",
+        "a".repeat(200_000)
+    );
+    let long_header = format!(
+        "GET /xxgk/ HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+        "b".repeat(2_000_000)
+    );
+    let many_headers = format!(
+        "GET /xxgk/ HTTP/1.1\r\nHost: x\r\n{}\r\n",
+        (0..10_000)
+            .map(|i| format!("X-{i}: y\r\n"))
+            .collect::<String>()
+    );
+    // (request, whether it must be refused): the others may be answered,
+    // but none may stop the server.
+    let requests: Vec<(Vec<u8>, bool)> = vec![
+        (long_path.into_bytes(), true),
+        (long_header.into_bytes(), true),
+        (many_headers.into_bytes(), true),
+        (b"GARBAGE\r\n\r\n".to_vec(), true),
+        (b"GET /xxgk/ HTTP/9.9\r\n\r\n".to_vec(), true),
+        ((0..=255u8).cycle().take(100_000).collect(), true),
+        (
+            b"GET /xxgk/ HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n".to_vec(),
+            true,
+        ),
+        (
+            b"POST /xxgk/ HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\nabc".to_vec(),
+            true,
+        ),
+        (
+            b"GET /xxgk/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n".to_vec(),
+            false,
+        ),
+        (
+            b"GET /xxgk/\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n".to_vec(),
+            false,
+        ),
+        (b"GET /xxgk/".to_vec(), true),
+    ];
+    for (request, refused) in &requests {
+        let response = raw(&server, request);
+        assert!(
+            !refused || !response.starts_with("HTTP/1.1 200"),
+            "{:?}: {}",
+            String::from_utf8_lossy(&request[..request.len().min(60)]),
+            &response[..response.len().min(200)]
+        );
+        // Still serving.
+        assert_eq!(get(&server, "/xxgk/").unwrap().0, 200);
+    }
+
+    // 1,000 connections at once for 10 seconds, each asking again and again.
+    let before = rss_kib(server.child.id());
+    let port = server.port;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let threads: Vec<_> = (0..1000)
+        .map(|i| {
+            std::thread::Builder::new()
+                .stack_size(64 * 1024)
+                .spawn(move || {
+                    let mut ok = 0u32;
+                    let path = ["/xxgk/", "/xxgk/static/style.css", "/xxgk/不存在/"][i % 3];
+                    while Instant::now() < deadline {
+                        let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
+                            continue;
+                        };
+                        let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+                        let request =
+                            format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                        if s.write_all(request.as_bytes()).is_err() {
+                            continue;
+                        }
+                        let mut response = Vec::new();
+                        let _ = std::io::Read::read_to_end(&mut s, &mut response);
+                        if response.starts_with(b"HTTP/1.1 200")
+                            || response.starts_with(b"HTTP/1.1 404")
+                        {
+                            ok += 1;
+                        }
+                    }
+                    ok
+                })
+                .unwrap()
+        })
+        .collect();
+    let answered: u32 = threads.into_iter().map(|t| t.join().unwrap()).sum();
+    let after = rss_kib(server.child.id());
+    eprintln!(
+        "1,000 connections for 10 s: {answered} responses; server memory {before} KiB → {after} KiB"
+    );
+    assert!(answered >= 1000, "{answered} responses");
+    assert!(after < 512 * 1024, "server memory {after} KiB");
+    assert!(server_alive(&server));
+    assert_eq!(get(&server, "/xxgk/").unwrap().0, 200);
+}
+
+fn server_alive(server: &Server) -> bool {
+    std::fs::metadata(format!("/proc/{}", server.child.id())).is_ok()
+}

@@ -4,6 +4,7 @@ use super::{EXIT_FINDINGS, EXIT_OK, print_findings, settings};
 use crate::cli::OutputFormat;
 use crate::diag;
 use crate::render::theme::Theme;
+use crate::render::{Discard, RenderError, Renderer};
 use crate::site::{Site, load_all};
 use anyhow::{Context, Result};
 use std::path::Path;
@@ -17,9 +18,22 @@ pub fn run(root: &Path, format: OutputFormat) -> Result<ExitCode> {
     let files = load_all(&settings)
         .with_context(|| format!("无法读取 {}", settings.content_dir.display()))?;
     let mut site = Site::assemble(files, &settings.site);
-    if let Err(f) = Theme::load(&settings.root, &settings.site.theme) {
-        site.findings.push(f);
-        diag::sort(&mut site.findings);
+    match Theme::load(&settings.root, &settings.site.theme) {
+        Err(f) => {
+            site.findings.push(f);
+            diag::sort(&mut site.findings);
+        }
+        // A template error shows only when a page is rendered: render one of each kind.
+        Ok(theme) if !site.has_errors() => {
+            let renderer = Renderer::new(&settings, &theme, &site);
+            if let Err(RenderError::Template(f)) =
+                renderer.render(&renderer.sample_jobs(), &Discard)
+            {
+                site.findings.push(f);
+                diag::sort(&mut site.findings);
+            }
+        }
+        Ok(_) => {}
     }
     match format {
         OutputFormat::Json => println!("{}", diag::to_json(&site.findings)),

@@ -26,6 +26,12 @@ pub struct SourcePath {
 /// files, editor temporaries and `_index.md` files.
 pub fn discover(root: &Path, content_dir: &Path) -> Result<Vec<SourcePath>, std::io::Error> {
     let mut out = Vec::new();
+    if content_dir.exists() && !content_dir.is_dir() {
+        return Err(std::io::Error::other(format!(
+            "{} 应是存放报告的文件夹，这里是一个文件",
+            content_dir.display()
+        )));
+    }
     if !content_dir.is_dir() {
         return Ok(out);
     }

@@ -47,6 +47,25 @@ pub trait Emit: Sync {
     ) -> std::io::Result<()>;
 }
 
+/// Renders and throws away: `check` renders one page of each kind to find
+/// template errors without writing anything.
+pub struct Discard;
+
+impl Emit for Discard {
+    fn file(&self, _job: &Job, _file: OutputFile) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn stream(
+        &self,
+        _job: &Job,
+        _path: &str,
+        write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        write(&mut std::io::sink())
+    }
+}
+
 /// Why rendering stopped: a template problem (shown like a finding) or I/O.
 #[derive(Debug)]
 pub enum RenderError {
@@ -131,6 +150,23 @@ impl<'a> Renderer<'a> {
         );
         jobs.extend(self.site.years.keys().map(|y| Job::Year(*y)));
         jobs
+    }
+
+    /// One job of each kind that uses a template: enough to find a template
+    /// error without rendering the whole portal.
+    pub fn sample_jobs(&self) -> Vec<Job> {
+        let all = self.all_jobs();
+        let mut out: Vec<Job> = Vec::new();
+        for job in all {
+            let templated = !matches!(job, Job::PortalCsv | Job::PortalJson | Job::Search);
+            let new_kind = !out
+                .iter()
+                .any(|j| std::mem::discriminant(j) == std::mem::discriminant(&job));
+            if templated && new_kind {
+                out.push(job);
+            }
+        }
+        out
     }
 
     /// Runs `jobs` in parallel and hands every file to `emit`.

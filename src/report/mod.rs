@@ -252,7 +252,10 @@ impl Table {
     /// `None` when the cell or a part it depends on could not be read.
     pub fn effective(&self, row: usize, col: usize) -> Option<Num> {
         let r = &self.rows[row];
-        if r.state == RowState::Invalid {
+        // A row that is malformed or left out (already reported, F1/FM6) has
+        // no value: rules that need it are skipped instead of counting it as 0.
+        let optional_total = self.spec.rows[row].role == RowRole::OutcomeTotal;
+        if r.state == RowState::Invalid || (r.state == RowState::Missing && !optional_total) {
             return None;
         }
         let cell = &r.cells[col];

@@ -20,6 +20,11 @@ pub fn problem(name: &str, as_segment: bool) -> Option<String> {
         if name == "." || name == ".." || name.contains(['/', '\\']) {
             return Some("不能含有 / 或 \\，也不能是 . 或 ..：它是网址和文件夹名的一段".into());
         }
+        if let Some(c) = name.chars().find(|c| "<>\"'`?#%*|:".contains(*c)) {
+            return Some(format!(
+                "不能含有 {c}：它是网址和文件夹名的一段（机关名称请用全角的（）《》等）"
+            ));
+        }
         if name.len() > MAX_SEGMENT_BYTES {
             return Some(format!(
                 "太长（{} 字节，最多 {MAX_SEGMENT_BYTES} 字节，约 {} 个汉字）：不能用作文件夹名",
@@ -70,6 +75,8 @@ mod tests {
         assert!(problem("测试\u{7}局", false).unwrap().contains("U+0007"));
         assert!(problem("../../evil", true).unwrap().contains('/'));
         assert_eq!(problem("a/b", false), None);
+        assert!(problem("测试<script>局", true).unwrap().contains('<'));
+        assert_eq!(problem("测试（筹）局", true), None);
         assert!(problem("..", true).is_some());
         assert!(problem(&"长".repeat(67), true).unwrap().contains("太长"));
         assert_eq!(problem(&"长".repeat(66), true), None);

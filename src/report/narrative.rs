@@ -66,6 +66,41 @@ pub fn section_number(heading: &str) -> Option<usize> {
     }
 }
 
+/// A character that must not reach the page: controls other than tab and
+/// line end, bidirectional overrides, zero-width spaces.
+fn stray(c: char) -> bool {
+    c != '\n' && c != '\t' && crate::report::names::invisible(c)
+}
+
+/// One warning per line that holds [`stray`] characters (at most 20).
+fn stray_characters(body: &str, first_line: u32, file: &str) -> Vec<Finding> {
+    if !body.chars().any(stray) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (n, line) in body.split('\n').enumerate() {
+        let Some((col, c)) = line.chars().enumerate().find(|&(_, c)| stray(c)) else {
+            continue;
+        };
+        if out.len() == 20 {
+            break;
+        }
+        out.push(
+            Finding::warning(
+                file,
+                Pos::new(first_line + n as u32, col as u32 + 1),
+                codes::MARKDOWN,
+                format!(
+                    "正文里有看不见的字符 U+{:04X}（多半是从网页或文档复制来的）：网页上已略去",
+                    c as u32
+                ),
+            )
+            .hint("在编辑器里删掉这个位置的字符（光标左右移动时会“卡”一下）"),
+        );
+    }
+    out
+}
+
 /// Splits and renders the body. `file` and `first_line` place the lint findings.
 pub fn render(
     body: &str,
@@ -73,6 +108,16 @@ pub fn render(
     file: &str,
     opts: MarkdownOptions,
 ) -> (Narrative, Vec<Finding>) {
+    // Control and direction-override characters are invisible in an editor
+    // and break HTML: named in a warning and left out of the page.
+    let mut findings = stray_characters(body, first_line, file);
+    let cleaned: String;
+    let body = if findings.is_empty() {
+        body
+    } else {
+        cleaned = body.chars().filter(|&c| !stray(c)).collect();
+        &cleaned
+    };
     let mut options =
         Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
     options.remove(Options::ENABLE_SMART_PUNCTUATION);
@@ -88,7 +133,6 @@ pub fn render(
         Pos::new(first_line + line as u32, column as u32)
     };
 
-    let mut findings = Vec::new();
     let mut parts: Vec<(Option<usize>, String, u32, Vec<Event>)> =
         vec![(None, String::new(), first_line, Vec::new())];
     let mut heading: Option<(HeadingLevel, usize, String, Vec<Event>)> = None;
@@ -239,7 +283,14 @@ fn is_unsafe_url(url: &CowStr) -> bool {
         .filter(|c| !c.is_whitespace() && !c.is_control())
         .collect::<String>()
         .to_ascii_lowercase();
-    u.starts_with("javascript:") || u.starts_with("vbscript:") || u.starts_with("data:")
+    // Only web, mail and phone links: any other scheme (javascript:,
+    // vbscript:, data:, file:…) is refused.
+    let scheme = u.split_once(':').map(|(s, _)| s).filter(|s| {
+        s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    scheme.is_some_and(|s| !["http", "https", "mailto", "tel"].contains(&s))
 }
 
 fn shorten(s: &str) -> String {
