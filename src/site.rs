@@ -33,17 +33,19 @@ pub fn load_file(settings: &Settings, source: &SourcePath) -> LoadedFile {
             findings: vec![f],
         };
     }
-    let text = match content::read_text(source) {
-        Ok(t) => t,
-        Err(f) => {
-            return LoadedFile {
-                source: source.clone(),
-                report: None,
-                findings: vec![f],
-            };
-        }
-    };
-    let parsed = parse_report(source, &text);
+    match content::read_text(source) {
+        Ok(text) => load_text(settings, source, &text),
+        Err(f) => LoadedFile {
+            source: source.clone(),
+            report: None,
+            findings: vec![f],
+        },
+    }
+}
+
+/// Parses and checks the text of one report file (the fuzz targets start here).
+pub fn load_text(settings: &Settings, source: &SourcePath, text: &str) -> LoadedFile {
+    let parsed = parse_report(source, text);
     let mut findings = parsed.findings;
     let report = parsed.report.map(|mut report| {
         // The body as published: placeholders replaced by the tables' figures.

@@ -11,9 +11,6 @@
 use gongkai::config::{Settings, SiteConfig};
 use gongkai::content::{self, SourcePath};
 use gongkai::diag::Finding;
-use gongkai::report::narrative::{self, MarkdownOptions};
-use gongkai::report::parse::parse_report;
-use gongkai::report::rules::{RuleContext, check_report, cross};
 use gongkai::site::{LoadedFile, Site};
 use std::path::Path;
 
@@ -113,32 +110,5 @@ fn load_file(settings: &Settings, source: &SourcePath, bytes: &[u8]) -> LoadedFi
             };
         }
     };
-    let parsed = parse_report(source, &text);
-    let mut findings = parsed.findings;
-    let report = parsed.report.map(|mut report| {
-        let opts = MarkdownOptions {
-            allow_raw_html: settings.site.allow_raw_html,
-        };
-        // Placeholders: expanded and checked before rendering (not yet wired
-        // into site::load_file, but the code is the product's).
-        let (body, lints) =
-            gongkai::report::placeholders::expand(&report, &report.body, report.body_line);
-        findings.extend(lints);
-        let (narrative, lints) = narrative::render(&body, report.body_line, &source.rel, opts);
-        report.narrative = narrative;
-        findings.extend(lints);
-        let agency = settings.site.agencies.get(&report.meta.agency);
-        let ctx = RuleContext {
-            fee_decimals: settings.site.overlay.fee_decimals(),
-            level: agency.and_then(|a| a.level),
-        };
-        findings.extend(check_report(&report, &ctx));
-        report.fingerprint = cross::fingerprint(&report.body);
-        report
-    });
-    LoadedFile {
-        source: source.clone(),
-        report,
-        findings,
-    }
+    gongkai::site::load_text(settings, source, &text)
 }
