@@ -93,19 +93,59 @@ pub fn is_report_file(path: &Path) -> bool {
 /// recognises the encodings office files really come in instead of guessing.
 pub fn read_text(src: &SourcePath) -> Result<String, Finding> {
     let fail = |msg: String| Finding::error(&src.rel, Pos::new(1, 1), codes::ENCODING, msg);
-    let meta = std::fs::metadata(&src.path).map_err(|e| fail(format!("无法读取文件：{e}")))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(fail(format!(
+    let too_large = |len: u64| {
+        fail(format!(
             "文件过大（{} MB）：一份年度报告通常不到 100 KB，上限是 {} MB。请确认这是报告文件",
-            meta.len() / (1024 * 1024),
+            len / (1024 * 1024),
             MAX_FILE_BYTES / (1024 * 1024)
-        )));
-    }
-    let bytes = std::fs::read(&src.path).map_err(|e| fail(format!("无法读取文件：{e}")))?;
+        ))
+    };
+    let bytes = match read_limited(&src.path, MAX_FILE_BYTES) {
+        Ok(Read::Bytes(bytes)) => bytes,
+        Ok(Read::TooLarge(len)) => return Err(too_large(len)),
+        Ok(Read::NotAFile) => {
+            return Err(fail(
+                "这不是普通文件（是设备、管道或文件夹），无法作为报告读取".into(),
+            ));
+        }
+        Err(e) => return Err(fail(format!("无法读取文件：{e}"))),
+    };
     decode(&bytes).map_err(|e| {
         let f = fail(e.message);
         Finding { line: e.line, ..f }.hint(e.hint)
     })
+}
+
+/// What [`read_limited`] found.
+#[derive(Debug)]
+pub enum Read {
+    Bytes(Vec<u8>),
+    /// More than the limit: the size on disk, or the limit + 1 when reading
+    /// found more than the disk said (a file that grows).
+    TooLarge(u64),
+    /// A device (`/dev/zero`), a pipe or a folder, which may never end.
+    NotAFile,
+}
+
+/// Reads at most `limit` bytes of a regular file (following symbolic links),
+/// so that a huge file or a link to `/dev/zero` cannot exhaust the memory.
+pub fn read_limited(path: &Path, limit: u64) -> std::io::Result<Read> {
+    use std::io::Read as _;
+    // Before opening: opening a pipe waits for a writer.
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Ok(Read::NotAFile);
+    }
+    if meta.len() > limit {
+        return Ok(Read::TooLarge(meta.len()));
+    }
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Ok(Read::TooLarge(limit + 1));
+    }
+    Ok(Read::Bytes(bytes))
 }
 
 /// Why bytes are not usable text.
