@@ -1,6 +1,6 @@
 //! `gongkai check`: the checks of `build`, without writing anything.
 
-use super::{EXIT_FINDINGS, EXIT_OK, print_findings, settings};
+use super::{EXIT_FINDINGS, EXIT_OK, load_settings, print_findings};
 use crate::cli::OutputFormat;
 use crate::diag;
 use crate::render::theme::Theme;
@@ -11,9 +11,16 @@ use std::path::Path;
 use std::process::ExitCode;
 
 pub fn run(root: &Path, format: OutputFormat) -> Result<ExitCode> {
-    let settings = match settings(root, None, true)? {
+    let settings = match load_settings(root, None, true)? {
         Ok(s) => s,
-        Err(code) => return Ok(code),
+        Err(f) => {
+            // CI reads JSON from stdout whatever the problem is.
+            match format {
+                OutputFormat::Json => println!("{}", diag::to_json(&[f])),
+                OutputFormat::Text => print_findings(&[f], true),
+            }
+            return Ok(ExitCode::from(EXIT_FINDINGS));
+        }
     };
     let files = load_all(&settings)
         .with_context(|| format!("无法读取 {}", settings.content_dir.display()))?;

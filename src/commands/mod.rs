@@ -76,16 +76,22 @@ fn settings(
     output: Option<&std::path::Path>,
     minify: bool,
 ) -> Result<Result<Settings, ExitCode>> {
+    Ok(load_settings(root, output, minify)?.map_err(|f| {
+        print_findings(&[f], true);
+        ExitCode::from(EXIT_FINDINGS)
+    }))
+}
+
+/// Settings, or the finding in `site.toml` for the caller to print.
+fn load_settings(
+    root: &std::path::Path,
+    output: Option<&std::path::Path>,
+    minify: bool,
+) -> Result<Result<Settings, Finding>> {
     if !root.is_dir() {
         anyhow::bail!("站点目录 {} 不存在", root.display());
     }
-    match Settings::new(root, output, minify) {
-        Ok(s) => Ok(Ok(s)),
-        Err(f) => {
-            print_findings(&[f], true);
-            Ok(Err(ExitCode::from(EXIT_FINDINGS)))
-        }
-    }
+    Ok(Settings::new(root, output, minify))
 }
 
 /// Prints findings and the summary line, to stderr or stdout.

@@ -90,21 +90,29 @@ impl Overlay {
 impl SiteConfig {
     /// Reads `site.toml` under `root`; a missing file gives the defaults.
     pub fn load(root: &Path) -> Result<SiteConfig, Finding> {
+        use crate::content::Read;
         let path = root.join("site.toml");
-        let text = match std::fs::read(&path) {
-            Ok(bytes) => crate::content::decode(&bytes).map_err(|e| {
+        let fail =
+            |message: String| Finding::error("site.toml", Pos::new(1, 1), codes::ENCODING, message);
+        let text = match crate::content::read_limited(&path, MAX_SITE_TOML_BYTES) {
+            Ok(Read::Bytes(bytes)) => crate::content::decode(&bytes).map_err(|e| {
                 Finding::error("site.toml", Pos::new(e.line, 1), codes::ENCODING, e.message)
                     .hint(e.hint)
             })?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(e) => {
-                return Err(Finding::error(
-                    "site.toml",
-                    Pos::new(1, 1),
-                    codes::ENCODING,
-                    format!("无法读取 site.toml：{e}"),
-                ));
+            Ok(Read::TooLarge(_)) => {
+                return Err(fail(format!(
+                    "site.toml 过大（超过 {} MB）：网站设置通常只有几 KB，请确认这是 site.toml",
+                    MAX_SITE_TOML_BYTES / (1024 * 1024)
+                )));
             }
+            Ok(Read::NotAFile) => {
+                return Err(fail(
+                    "site.toml 不是普通文件（是设备、管道或文件夹），无法读取".into(),
+                )
+                .hint("site.toml 应是一个文本文件，写网站名称、地址等设置"));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(fail(format!("无法读取 site.toml：{e}"))),
         };
         SiteConfig::parse(&text).map(SiteConfig::with_defaults)
     }
@@ -116,13 +124,15 @@ impl SiteConfig {
             let before = &text[..offset];
             let line = before.matches('\n').count() as u32 + 1;
             let column = before.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1;
-            let (message, hint) = explain_toml(e.message());
-            let f = Finding::error(
-                "site.toml",
-                Pos::new(line, column),
-                codes::UNKNOWN_KEY,
-                message,
-            );
+            let line_text = text
+                .get(offset..)
+                .unwrap_or("")
+                .split('\n')
+                .next()
+                .unwrap_or("");
+            let line_text = format!("{}{line_text}", before.rsplit('\n').next().unwrap_or(""));
+            let (code, message, hint) = explain_toml(e.message(), &line_text);
+            let f = Finding::error("site.toml", Pos::new(line, column), code, message);
             match hint {
                 Some(h) => f.hint(h),
                 None => f,
@@ -160,8 +170,20 @@ impl SiteConfig {
     }
 }
 
-/// toml's "unknown field `titel`, expected one of `title`, …" → Chinese with a suggestion.
-fn explain_toml(message: &str) -> (String, Option<String>) {
+/// `site.toml` larger than this is refused: real ones are a few KB.
+pub const MAX_SITE_TOML_BYTES: u64 = 1024 * 1024;
+
+/// A toml error → its code, a Chinese message and a hint. `line` is the
+/// text of the line the error points at, to name the key of a wrong value.
+///
+/// - an unknown key (“unknown field `titel`, expected one of `title`, …”),
+///   or a value that is not one of the names allowed (our own messages,
+///   `level 不能是“村”…`): FM3, with a suggestion;
+/// - a value of the wrong type (“invalid type: integer `5`, expected a
+///   string”): FM4, naming the key and what it should be;
+/// - anything else is a TOML syntax error: FM2.
+fn explain_toml(message: &str, line: &str) -> (&'static str, String, Option<String>) {
+    let message = message.trim();
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (field, rest) = rest.split_once('`').unwrap_or((rest, ""));
         let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
@@ -175,15 +197,140 @@ fn explain_toml(message: &str) -> (String, Option<String>) {
         let hint = crate::report::did_you_mean(field, &candidates)
             .map(|h| format!("是不是 {h}？"))
             .unwrap_or_else(|| format!("这里可以写的键：{}", expected.join("、")));
-        return (format!("site.toml 里没有“{field}”这个设置"), Some(hint));
+        return (
+            codes::UNKNOWN_KEY,
+            format!("site.toml 里没有“{field}”这个设置"),
+            Some(hint),
+        );
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let key = key_of_line(line);
+        let what = site_key_label(&key);
+        let what = if what.is_empty() {
+            String::new()
+        } else {
+            format!("（{what}）")
+        };
+        return (
+            codes::TYPE,
+            format!(
+                "site.toml 里“{key}”{what}应该是{}，这里写成了{}",
+                toml_type_in_chinese(expected),
+                toml_value_in_chinese(found)
+            ),
+            Some(toml_type_example(expected, &key)),
+        );
+    }
+    if message.contains("不能是") {
+        // Our own explanation of a value that is not one of the names allowed.
+        return (codes::UNKNOWN_KEY, format!("site.toml：{message}"), None);
     }
     if message.contains("invalid unquoted key") {
         return (
+            codes::SYNTAX,
             "site.toml 格式错误：中文或含特殊字符的名称要加引号".into(),
             Some("例如 [agencies.\"西工区司法局\"]".into()),
         );
     }
-    (format!("site.toml 格式错误：{}", message.trim()), None)
+    let said =
+        if message.contains("invalid basic string") || message.contains("invalid literal string") {
+            "这一行的引号没有配对：文字要用一对英文引号括起来".to_string()
+        } else if message.contains("string values must be quoted") {
+            "文字没有加引号：文字要用英文双引号括起来".to_string()
+        } else if message.contains("unclosed table") || message.contains("unclosed array") {
+            "这一行的方括号“[”没有配对的“]”".to_string()
+        } else if message.starts_with("duplicate key") {
+            let key = key_of_line(line);
+            format!("“{key}”写了两次：每个设置（每个 [小节]）只能写一次")
+        } else if message.contains("key with no value") {
+            if line.contains('：') {
+                "这一行用了中文（全角）冒号“：”：site.toml 里每个设置写成 键 = 值".to_string()
+            } else {
+                "这一行只有键，没有“= 值”：每个设置写成 键 = 值".to_string()
+            }
+        } else {
+            format!("这一行写法不对（{message}）")
+        };
+    (
+        codes::SYNTAX,
+        format!("site.toml 格式错误：{said}"),
+        Some(
+            "每个设置写成 键 = 值，文字要用英文双引号括起来，例如 title = \"西工区政府信息公开\""
+                .into(),
+        ),
+    )
+}
+
+/// `title = 5` → `title`; `[owner]` → `owner`; `"a b" = 1` → `a b`.
+fn key_of_line(line: &str) -> String {
+    let line = line.trim();
+    let key = match line.split_once('=') {
+        Some((key, _)) => key,
+        None => line.trim_start_matches('[').trim_end_matches(']'),
+    };
+    key.trim().trim_matches('"').trim_matches('\'').to_string()
+}
+
+/// serde's “a string”, “a boolean”, “u8”… in Chinese.
+fn toml_type_in_chinese(expected: &str) -> &'static str {
+    let e = expected.trim();
+    if e.contains("string") {
+        "文字（用英文双引号括起来）"
+    } else if e.contains("bool") {
+        "true 或 false"
+    } else if e.contains("sequence") {
+        "列表（用方括号 [ ] 括起来）"
+    } else if e.starts_with("struct") || e.contains("map") {
+        "一组设置（写成 [名称] 小节）"
+    } else if e.starts_with('u') || e.starts_with('i') || e.contains("integer") {
+        "整数"
+    } else if e.starts_with('f') || e.contains("float") {
+        "数"
+    } else {
+        "另一种值"
+    }
+}
+
+/// serde's “integer `5`”, “string \"x\"”… in Chinese.
+fn toml_value_in_chinese(found: &str) -> String {
+    let found = found.trim();
+    let value = |prefix: &str| {
+        found
+            .strip_prefix(prefix)
+            .map(|v| v.trim().trim_matches('`').to_string())
+    };
+    if let Some(v) = value("integer") {
+        format!("整数 {v}")
+    } else if let Some(v) = value("floating point") {
+        format!("数 {v}")
+    } else if let Some(v) = value("boolean") {
+        format!("布尔值 {v}")
+    } else if let Some(v) = value("string") {
+        format!("文字 {v}")
+    } else if found.starts_with("sequence") {
+        "列表".into()
+    } else if found.starts_with("map") {
+        "一组设置".into()
+    } else {
+        found.to_string()
+    }
+}
+
+/// How the key is written with a value of the right type.
+fn toml_type_example(expected: &str, key: &str) -> String {
+    let e = expected.trim();
+    if e.contains("string") {
+        format!("例如 {key} = \"…\"（文字要加英文双引号）")
+    } else if e.contains("bool") {
+        format!("例如 {key} = true")
+    } else if e.contains("sequence") {
+        format!("例如 {key} = [\"…\", \"…\"]")
+    } else if e.starts_with("struct") || e.contains("map") {
+        format!("例如 [{key}] 另起一行，下面每行写一个设置")
+    } else {
+        format!("例如 {key} = 4")
+    }
 }
 
 fn site_key_label(key: &str) -> &'static str {
@@ -281,6 +428,48 @@ mod tests {
             "{:?}",
             err.hint
         );
+    }
+
+    #[test]
+    fn syntax_type_and_value_errors_are_told_apart() {
+        let err = SiteConfig::parse("title = \"规则测试\n").unwrap_err();
+        assert_eq!(err.rule, codes::SYNTAX);
+        assert_eq!(err.line, 1);
+        assert!(err.message.contains("引号"), "{}", err.message);
+        let err = SiteConfig::parse("title：\"x\"\n").unwrap_err();
+        assert_eq!(err.rule, codes::SYNTAX);
+        assert!(err.message.contains("全角"), "{}", err.message);
+        let err = SiteConfig::parse("title = 5\n").unwrap_err();
+        assert_eq!(err.rule, codes::TYPE);
+        assert_eq!((err.line, err.column), (1, 9));
+        assert!(err.message.contains("“title”"), "{}", err.message);
+        assert!(err.message.contains("文字"), "{}", err.message);
+        assert!(err.message.contains("整数 5"), "{}", err.message);
+        let err = SiteConfig::parse("[overlay]\nfee_decimals = \"4\"\n").unwrap_err();
+        assert_eq!(err.rule, codes::TYPE);
+        assert_eq!(err.line, 2);
+        assert!(err.message.contains("“fee_decimals”"), "{}", err.message);
+        assert!(err.message.contains("整数"), "{}", err.message);
+        let err = SiteConfig::parse("allow_raw_html = \"yes\"\n").unwrap_err();
+        assert!(err.message.contains("true 或 false"), "{}", err.message);
+        let err = SiteConfig::parse("[agencies.a]\nlevel = \"村\"\n").unwrap_err();
+        assert_eq!(err.rule, codes::UNKNOWN_KEY);
+        assert!(err.message.contains("村"), "{}", err.message);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn site_toml_that_never_ends_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink("/dev/zero", dir.path().join("site.toml")).unwrap();
+        let err = SiteConfig::load(dir.path()).unwrap_err();
+        assert_eq!(err.rule, codes::ENCODING);
+        assert!(err.message.contains("site.toml"), "{}", err.message);
+        std::fs::remove_file(dir.path().join("site.toml")).unwrap();
+        let big = format!("title = \"{}\"\n", "x".repeat(MAX_SITE_TOML_BYTES as usize));
+        std::fs::write(dir.path().join("site.toml"), big).unwrap();
+        let err = SiteConfig::load(dir.path()).unwrap_err();
+        assert!(err.message.contains("过大"), "{}", err.message);
     }
 
     #[test]

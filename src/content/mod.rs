@@ -152,23 +152,63 @@ pub fn refusal(src: &SourcePath) -> Option<Finding> {
     None
 }
 
-/// Reads a file as UTF-8 text: strips a BOM, turns CRLF into LF, and
+/// Reads a file as UTF-8 text: strips a BOM, turns CRLF and a lone CR into LF, and
 /// recognises the encodings office files really come in instead of guessing.
 pub fn read_text(src: &SourcePath) -> Result<String, Finding> {
     let fail = |msg: String| Finding::error(&src.rel, Pos::new(1, 1), codes::ENCODING, msg);
-    let meta = std::fs::metadata(&src.path).map_err(|e| fail(format!("无法读取文件：{e}")))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(fail(format!(
+    let too_large = |len: u64| {
+        fail(format!(
             "文件过大（{} MB）：一份年度报告通常不到 100 KB，上限是 {} MB。请确认这是报告文件",
-            meta.len() / (1024 * 1024),
+            len / (1024 * 1024),
             MAX_FILE_BYTES / (1024 * 1024)
-        )));
-    }
-    let bytes = std::fs::read(&src.path).map_err(|e| fail(format!("无法读取文件：{e}")))?;
+        ))
+    };
+    let bytes = match read_limited(&src.path, MAX_FILE_BYTES) {
+        Ok(Read::Bytes(bytes)) => bytes,
+        Ok(Read::TooLarge(len)) => return Err(too_large(len)),
+        Ok(Read::NotAFile) => {
+            return Err(fail(
+                "这不是普通文件（是设备、管道或文件夹），无法作为报告读取".into(),
+            ));
+        }
+        Err(e) => return Err(fail(format!("无法读取文件：{e}"))),
+    };
     decode(&bytes).map_err(|e| {
         let f = fail(e.message);
         Finding { line: e.line, ..f }.hint(e.hint)
     })
+}
+
+/// What [`read_limited`] found.
+#[derive(Debug)]
+pub enum Read {
+    Bytes(Vec<u8>),
+    /// More than the limit: the size on disk, or the limit + 1 when reading
+    /// found more than the disk said (a file that grows).
+    TooLarge(u64),
+    /// A device (`/dev/zero`), a pipe or a folder, which may never end.
+    NotAFile,
+}
+
+/// Reads at most `limit` bytes of a regular file (following symbolic links),
+/// so that a huge file or a link to `/dev/zero` cannot exhaust the memory.
+pub fn read_limited(path: &Path, limit: u64) -> std::io::Result<Read> {
+    use std::io::Read as _;
+    // Before opening: opening a pipe waits for a writer.
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Ok(Read::NotAFile);
+    }
+    if meta.len() > limit {
+        return Ok(Read::TooLarge(meta.len()));
+    }
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Ok(Read::TooLarge(limit + 1));
+    }
+    Ok(Read::Bytes(bytes))
 }
 
 /// Why bytes are not usable text.
@@ -181,11 +221,24 @@ pub struct DecodeError {
 
 /// Bytes → text, as [`read_text`] describes.
 pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+    let save_as_utf8 =
+        || "用编辑器把文件另存为“UTF-8”编码（记事本：另存为 → 编码选 UTF-8）".to_string();
+    // UTF-32 first: its little-endian BOM starts with the UTF-16 one.
+    if bytes.starts_with(&[0xFF, 0xFE, 0, 0]) || bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        return Err(DecodeError {
+            line: 1,
+            message: "此文件是 UTF-32 编码，gongkai 只读 UTF-8".into(),
+            hint: save_as_utf8(),
+        });
+    }
+    if bytes.starts_with(&[0xFF, 0xFE])
+        || bytes.starts_with(&[0xFE, 0xFF])
+        || is_utf16_without_bom(bytes)
+    {
         return Err(DecodeError {
             line: 1,
             message: "此文件是 UTF-16 编码（Windows 记事本的“Unicode”），gongkai 只读 UTF-8".into(),
-            hint: "用编辑器把文件另存为“UTF-8”编码".into(),
+            hint: save_as_utf8(),
         });
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -197,7 +250,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
         });
     }
     match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(text.replace("\r\n", "\n")),
+        Ok(text) => Ok(normalize_line_ends(text)),
         Err(e) => {
             let line = line_of(bytes, e.valid_up_to());
             let (_, _, had_errors) = encoding_rs::GB18030.decode(bytes);
@@ -210,17 +263,70 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
             Err(DecodeError {
                 line,
                 message,
-                hint: "用编辑器把文件另存为“UTF-8”编码（记事本：另存为 → 编码选 UTF-8）".into(),
+                hint: save_as_utf8(),
             })
         }
     }
 }
 
+/// UTF-16 without a byte-order mark, as some export tools write it: in the
+/// first 4 KB, the ASCII characters (line ends, `---`, keys, digits) put a
+/// zero byte at every other position, and the bytes decode as UTF-16.
+fn is_utf16_without_bom(bytes: &[u8]) -> bool {
+    let sample = &bytes[..bytes.len().min(4096) & !1];
+    if sample.len() < 8 {
+        return false;
+    }
+    let zeros_at = |parity: usize| {
+        sample
+            .iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    let half = sample.len() / 2;
+    let (even, odd) = (zeros_at(0), zeros_at(1));
+    let (encoding, many, few) = if odd >= even {
+        (encoding_rs::UTF_16LE, odd, even)
+    } else {
+        (encoding_rs::UTF_16BE, even, odd)
+    };
+    // At least a fifth of the characters are ASCII, and zeros at the other
+    // position are rare (CJK characters like 一 U+4E00 have a zero byte).
+    if many * 5 < half || few * 8 > many {
+        return false;
+    }
+    // Not the last chunk: a surrogate pair cut at the end of the sample is no error.
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut text = String::with_capacity(
+        decoder
+            .max_utf8_buffer_length(sample.len())
+            .unwrap_or(sample.len() * 3),
+    );
+    let (_, _, had_errors) = decoder.decode_to_string(sample, &mut text, false);
+    !had_errors
+}
+
+/// CRLF and a lone CR (old Mac files, broken exports) become LF: the YAML
+/// parser and editors treat a lone CR as a line break, so line numbers of
+/// the front matter and of the body must too.
+fn normalize_line_ends(text: &str) -> String {
+    if !text.contains('\r') {
+        return text.to_string();
+    }
+    text.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+/// 1-based line of a byte offset, counting LF, CRLF and a lone CR as one line break.
 fn line_of(bytes: &[u8], offset: usize) -> u32 {
-    1 + bytes[..offset.min(bytes.len())]
+    let before = &bytes[..offset.min(bytes.len())];
+    let breaks = before
         .iter()
-        .filter(|&&b| b == b'\n')
-        .count() as u32
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+        .count();
+    1 + breaks as u32
 }
 
 /// A report file split at its front matter.
@@ -316,6 +422,45 @@ mod tests {
             decode("\u{feff}---\r\na: 1\r\n".as_bytes()).unwrap(),
             "---\na: 1\n"
         );
+    }
+
+    #[test]
+    fn recognises_utf32_and_utf16_without_bom() {
+        let text = "---\nagency: 一二三测试局\nyear: 2021\n---\n## 一、总体情况\n";
+        let utf32le: Vec<u8> = [0xFF, 0xFE, 0, 0]
+            .into_iter()
+            .chain(text.chars().flat_map(|c| (c as u32).to_le_bytes()))
+            .collect();
+        let utf32be: Vec<u8> = [0, 0, 0xFE, 0xFF]
+            .into_iter()
+            .chain(text.chars().flat_map(|c| (c as u32).to_be_bytes()))
+            .collect();
+        for bytes in [utf32le, utf32be] {
+            let e = decode(&bytes).unwrap_err();
+            assert!(e.message.contains("UTF-32"), "{}", e.message);
+            assert!(e.hint.contains("UTF-8"), "{}", e.hint);
+        }
+        let utf16le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let utf16be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        for bytes in [utf16le, utf16be] {
+            let e = decode(&bytes).unwrap_err();
+            assert!(e.message.contains("UTF-16"), "{}", e.message);
+            assert_eq!(e.line, 1);
+        }
+        // One NUL in UTF-8 text is binary data, not UTF-16.
+        let e = decode("---\nagency: 测试\0局\n---\n".as_bytes()).unwrap_err();
+        assert!(e.message.contains("二进制"), "{}", e.message);
+        assert_eq!(e.line, 2);
+    }
+
+    #[test]
+    fn a_lone_cr_is_a_line_break_like_crlf() {
+        assert_eq!(
+            decode(b"---\ra: 1\r\nb: 2\r---\r").unwrap(),
+            "---\na: 1\nb: 2\n---\n"
+        );
+        let (gbk, _, _) = encoding_rs::GBK.encode("---\ra: 1\r\nagency: 西工区司法局\n");
+        assert_eq!(decode(&gbk).unwrap_err().line, 3);
     }
 
     #[test]

@@ -112,6 +112,7 @@ pub fn parse(yaml: &str, first_line: u32) -> Result<Node, YamlError> {
         underscored_numbers_as_strings: true,
         non_finite_float_policy: serde_saphyr::NonFiniteFloatPolicy::AsString,
         duplicate_keys: serde_saphyr::DuplicateKeyPolicy::Error,
+        merge_keys: serde_saphyr::MergeKeyPolicy::Error,
         with_snippet: false,
     };
     let shift = |line: u64, column: u64| {
@@ -121,31 +122,76 @@ pub fn parse(yaml: &str, first_line: u32) -> Result<Node, YamlError> {
         )
     };
     match serde_saphyr::from_str_with_options::<Spanned<RawNode>>(yaml, options) {
-        Ok(root) => Ok(lower(root, yaml, &shift)),
+        Ok(root) => lower(root, yaml, &shift),
         Err(err) => {
-            let pos = err
+            let (line, column) = err
                 .location()
-                .map(|l| shift(l.line(), l.column()))
-                .unwrap_or(Pos::new(first_line, 1));
+                .map(|l| (l.line(), l.column()))
+                .unwrap_or((1, 1));
+            let (line, column, message) = explain(&err, yaml, line, column);
             Err(YamlError {
-                pos,
-                message: explain(&err),
+                pos: shift(line, column),
+                message,
             })
         }
     }
 }
 
-/// Turns serde-saphyr's error into a sentence an officer can act on.
-fn explain(err: &serde_saphyr::Error) -> String {
+/// The error itself, not the wrappers that add an alias's location or a snippet.
+fn original_error(mut err: &serde_saphyr::Error) -> &serde_saphyr::Error {
+    while let serde_saphyr::Error::AliasError { error, .. }
+    | serde_saphyr::Error::WithSnippet { error, .. } = err
+    {
+        err = error;
+    }
+    err
+}
+
+/// The sentence for anchors and aliases, which a report never needs.
+const ALIASES_NOT_NEEDED: &str =
+    "报告文件里不需要 & 和 *：请直接写数字，不要用 YAML 锚点（&名称）和别名（*名称）";
+
+/// Turns serde-saphyr's error at `line`:`column` of the YAML into a sentence
+/// an officer can act on, and the place the mistake really is (for an
+/// unclosed quote or bracket, where it was opened, not where the parser
+/// noticed).
+fn explain(err: &serde_saphyr::Error, yaml: &str, line: u64, column: u64) -> (u64, u64, String) {
     use serde_saphyr::Error as E;
-    let inner = err.without_snippet();
+    use serde_saphyr::budget::BudgetBreach as B;
+    let inner = original_error(err);
+    let here = |message: String| (line, column, message);
     match inner {
         E::DuplicateMappingKey { key, .. } => {
             let key = key.as_deref().unwrap_or("?");
-            format!("键“{key}”重复出现：同一层里每个键只能写一次，请删除或合并重复的那一行")
+            here(format!(
+                "键“{key}”重复出现：同一层里每个键只能写一次，请删除或合并重复的那一行"
+            ))
         }
-        E::Budget { .. } => "front matter 过大或嵌套过深（可能含有大量锚点/别名 & *），已拒绝读取；报告的表格不需要锚点和别名".into(),
-        E::UnknownAnchor { .. } => "使用了未定义的别名（*名称）；报告的表格不需要锚点和别名，请直接写数字".into(),
+        E::Budget { breach, .. } => here(match breach {
+            B::Aliases { .. }
+            | B::Anchors { .. }
+            | B::AliasAnchorRatio { .. }
+            | B::RecordedAnchorEvents { .. }
+            | B::RecordedAnchorBytes { .. } => {
+                format!("锚点/别名过多（& 和 * 层层展开），已拒绝读取。{ALIASES_NOT_NEEDED}")
+            }
+            B::Depth { .. } => "front matter 嵌套过深，已拒绝读取：报告的表格最多只有几层".into(),
+            B::MergeKeys { .. } => merge_key_message(),
+            _ => "front matter 过大或嵌套过深，已拒绝读取：报告的表格只需机关、年度和各表的数字"
+                .into(),
+        }),
+        E::AliasReplayCounterOverflow { .. }
+        | E::AliasReplayLimitExceeded { .. }
+        | E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. } => here(format!(
+            "锚点/别名过多（& 和 * 层层展开），已拒绝读取。{ALIASES_NOT_NEEDED}"
+        )),
+        E::UnknownAnchor { .. } => {
+            here(format!("使用了未定义的别名（*名称）。{ALIASES_NOT_NEEDED}"))
+        }
+        E::MergeKeyNotAllowed { .. } | E::MergeValueNotMapOrSeqOfMaps { .. } => {
+            here(merge_key_message())
+        }
         _ => {
             let text = inner.to_string();
             let text = text
@@ -155,16 +201,190 @@ fn explain(err: &serde_saphyr::Error) -> String {
                 .unwrap_or("")
                 .to_string();
             let text = strip_location_prefix(&text);
-            if text.contains("block sequence entries are not allowed") {
-                "这里出现了不该有的“- ”（YAML 把它当作列表项）：不适用请写 \"/\"，空白写 ~，没有写 0".into()
-            } else if text.contains("tabs disallowed") || text.contains("tab") {
-                "缩进里有制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格".into()
-            } else if text.contains("recursion limit") {
-                "嵌套层数过深，已拒绝读取".into()
+            if text.contains("recursion limit") {
+                return here("嵌套层数过深，已拒绝读取".into());
+            }
+            if let Some(found) = find_mistake(yaml, line, column, text) {
+                return found;
+            }
+            if text.contains("tabs disallowed") || text.contains("tab") {
+                here("缩进里有制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格".into())
             } else {
-                format!("YAML 格式错误：{text}。请检查这一行的缩进、冒号后的空格和括号、引号是否成对")
+                here(format!(
+                    "YAML 格式错误：{text}。请检查这一行的缩进、冒号后的空格和括号、引号是否成对"
+                ))
             }
         }
+    }
+}
+
+fn merge_key_message() -> String {
+    "报告文件里不能用 YAML 合并键“<<”：请把要写的键和数直接写在这一层，每个键写一行".into()
+}
+
+/// What a stray `- ` means, for the officer.
+const STRAY_DASH: &str = "这里出现了不该有的“- ”（YAML 把它当作列表项）：请删除这一行或行首的“- ”；不适用请写 \"/\"，空白写 ~，没有写 0";
+
+/// Looks at the YAML text around a syntax error for the mistakes officers
+/// make: a quote or bracket left open on an earlier line, a stray `- `, a
+/// full-width colon. Returns the line, column and message, or `None`.
+fn find_mistake(
+    yaml: &str,
+    line: u64,
+    column: u64,
+    parser_text: &str,
+) -> Option<(u64, u64, String)> {
+    let lines: Vec<&str> = yaml.lines().collect();
+    let scan = scan_open(&lines, line, column);
+    if let Some((l, c, quote)) = scan.open_quote {
+        return Some((l, c, unclosed_quote_message(quote)));
+    }
+    if let Some((l, c, quote)) = scan.multiline_quote {
+        return Some((l, c, unclosed_quote_message(quote)));
+    }
+    if let Some((l, c, bracket)) = scan.open_bracket {
+        let (name, close) = if bracket == '[' {
+            ("方括号", ']')
+        } else {
+            ("花括号", '}')
+        };
+        return Some((
+            l,
+            c,
+            format!(
+                "这一行的{name}“{bracket}”没有配对的“{close}”：括号要成对出现，请在这一行末尾补上“{close}”"
+            ),
+        ));
+    }
+    let text_of = |l: u64| {
+        lines
+            .get((l as usize).wrapping_sub(1))
+            .copied()
+            .unwrap_or("")
+    };
+    let error_line = text_of(line);
+    let trimmed = error_line.trim_start_matches(' ');
+    if (trimmed == "-" || trimmed.starts_with("- "))
+        && (parser_text.contains("did not find expected key")
+            || parser_text.contains("block sequence entries are not allowed"))
+    {
+        let dash = error_line.chars().count() - trimmed.chars().count() + 1;
+        return Some((line, dash as u64, STRAY_DASH.into()));
+    }
+    if parser_text.contains("block sequence entries are not allowed") {
+        return Some((line, column, STRAY_DASH.into()));
+    }
+    for l in (line.saturating_sub(3).max(1)..=line).rev() {
+        if let Some(key_column) = fullwidth_colon_key(text_of(l)) {
+            return Some((
+                l,
+                key_column,
+                "键后面用了中文（全角）冒号“：”：YAML 只认英文（半角）冒号，请改成“:”并在后面加一个空格，例如 year: 2021"
+                    .into(),
+            ));
+        }
+    }
+    None
+}
+
+fn unclosed_quote_message(quote: char) -> String {
+    format!(
+        "这一行的引号“{quote}”没有配对：引号要成对出现，请在文字末尾补上“{quote}”，或者去掉引号"
+    )
+}
+
+/// `  year：2021` → the column of `year`: a key followed by a full-width colon,
+/// with no ASCII colon before it (a full-width colon in a value or a comment is fine).
+fn fullwidth_colon_key(line: &str) -> Option<u64> {
+    let body = line.trim_start_matches(' ');
+    let indent = line.len() - body.len();
+    let body = body.strip_prefix("- ").unwrap_or(body);
+    let at = body.find('：')?;
+    let key = body[..at].trim_end();
+    let plain_key = !key.is_empty()
+        && !key.starts_with(['#', '"', '\'', '[', '{'])
+        && !key.contains([':', '#', ' ', ','])
+        && !key.contains(char::is_whitespace);
+    plain_key.then_some(indent as u64 + 1 + (line.len() - indent - body.len()) as u64)
+}
+
+/// Quotes and brackets still open where the parser stopped.
+#[derive(Debug, Default)]
+struct Scan {
+    /// A quote opened and not closed before the error: line, column, the quote.
+    open_quote: Option<(u64, u64, char)>,
+    /// A quoted text that ran over line ends and closed on the error line:
+    /// its opening quote was most likely left unclosed.
+    multiline_quote: Option<(u64, u64, char)>,
+    /// The first bracket opened on an earlier line than the error and not closed.
+    open_bracket: Option<(u64, u64, char)>,
+}
+
+/// Reads the YAML up to `line`:`column` (1-based, in characters) the way the
+/// parser does, roughly: comments, quoted text and flow brackets.
+fn scan_open(lines: &[&str], line: u64, column: u64) -> Scan {
+    let mut quote: Option<(u64, u64, char)> = None;
+    let mut last_quote: Option<((u64, u64, char), u64)> = None;
+    let mut brackets: Vec<(u64, u64, char)> = Vec::new();
+    'lines: for (i, text) in lines.iter().enumerate() {
+        let l = i as u64 + 1;
+        if l > line {
+            break;
+        }
+        // The character before, ignoring spaces, and whether a space came after it.
+        let mut prev: Option<char> = None;
+        let mut spaced = true;
+        let mut chars = text.chars().enumerate().peekable();
+        while let Some((j, ch)) = chars.next() {
+            let c = j as u64 + 1;
+            if l == line && c >= column {
+                break 'lines;
+            }
+            if let Some((_, _, q)) = quote {
+                if ch == q {
+                    if q == '\'' && chars.peek().map(|&(_, n)| n) == Some('\'') {
+                        chars.next();
+                        continue;
+                    }
+                    last_quote = quote.take().map(|open| (open, l));
+                    prev = Some(ch);
+                    spaced = false;
+                } else if q == '"' && ch == '\\' {
+                    chars.next();
+                }
+                continue;
+            }
+            if ch == ' ' || ch == '\t' {
+                spaced = true;
+                continue;
+            }
+            // A node starts here: after indentation, after `[`, `{` or `,`,
+            // or after `:`, `-` or `?` followed by a space.
+            let node_start = match prev {
+                None => true,
+                Some('[' | '{' | ',') => true,
+                Some(':' | '-' | '?') => spaced,
+                _ => false,
+            };
+            match ch {
+                '#' if spaced || prev.is_none() => continue 'lines,
+                '"' | '\'' if node_start => quote = Some((l, c, ch)),
+                '[' | '{' if node_start => brackets.push((l, c, ch)),
+                ']' | '}' if !brackets.is_empty() => {
+                    brackets.pop();
+                }
+                _ => {}
+            }
+            prev = Some(ch);
+            spaced = false;
+        }
+    }
+    Scan {
+        open_quote: quote,
+        multiline_quote: last_quote
+            .filter(|&((open_line, _, _), close_line)| close_line == line && open_line < line)
+            .map(|(open, _)| open),
+        open_bracket: brackets.into_iter().find(|&(l, _, _)| l < line),
     }
 }
 
@@ -186,32 +406,52 @@ enum RawNode {
     Map(Vec<(Spanned<RawNode>, Spanned<RawNode>)>),
 }
 
-fn lower(node: Spanned<RawNode>, src: &str, shift: &dyn Fn(u64, u64) -> Pos) -> Node {
+/// serde-saphyr's tree → [`Node`]s, refusing aliases: a value an alias
+/// repeats carries the alias's span (`*same`), so the report parser would
+/// see `*same` in every cell it fills; one clear word at the alias is better.
+fn lower(
+    node: Spanned<RawNode>,
+    src: &str,
+    shift: &dyn Fn(u64, u64) -> Pos,
+) -> Result<Node, YamlError> {
     let loc = node.referenced;
     let pos = shift(loc.line(), loc.column());
-    let raw = || {
-        let span = loc.span();
-        match (span.byte_offset(), span.byte_len()) {
-            (Some(o), Some(l)) => src.get(o as usize..(o + l) as usize).unwrap_or(""),
-            _ => "",
-        }
+    let span = loc.span();
+    let raw = match (span.byte_offset(), span.byte_len()) {
+        (Some(o), Some(l)) => src.get(o as usize..(o + l) as usize).unwrap_or(""),
+        _ => "",
     };
+    if let Some(name) = raw.strip_prefix('*') {
+        let name: String = name
+            .chars()
+            .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}'))
+            .collect();
+        return Err(YamlError {
+            pos,
+            message: format!(
+                "这里用了 YAML 别名“*{name}”：报告文件里请直接写数字，不要用 YAML 别名 *{name} 和锚点 &{name}，每个数都写出来"
+            ),
+        });
+    }
     let kind = match node.value {
         RawNode::Null => NodeKind::Null,
         RawNode::Bool(b) => NodeKind::Bool(b),
-        RawNode::Number => NodeKind::Number(raw().trim().to_string()),
+        RawNode::Number => NodeKind::Number(raw.trim().to_string()),
         RawNode::Str(text) => {
-            let quoted = raw().starts_with(['"', '\'']);
+            let quoted = raw.starts_with(['"', '\'']);
             NodeKind::Str { text, quoted }
         }
-        RawNode::Seq(items) => {
-            NodeKind::Seq(items.into_iter().map(|n| lower(n, src, shift)).collect())
-        }
+        RawNode::Seq(items) => NodeKind::Seq(
+            items
+                .into_iter()
+                .map(|n| lower(n, src, shift))
+                .collect::<Result<_, _>>()?,
+        ),
         RawNode::Map(entries) => NodeKind::Map(
             entries
                 .into_iter()
                 .map(|(k, v)| {
-                    let key = lower(k, src, shift);
+                    let key = lower(k, src, shift)?;
                     let name = match &key.kind {
                         NodeKind::Str { text, .. } => text.clone(),
                         NodeKind::Number(t) => t.clone(),
@@ -219,12 +459,12 @@ fn lower(node: Spanned<RawNode>, src: &str, shift: &dyn Fn(u64, u64) -> Pos) -> 
                         NodeKind::Null => String::new(),
                         NodeKind::Seq(_) | NodeKind::Map(_) => "?".into(),
                     };
-                    (Key { name, pos: key.pos }, lower(v, src, shift))
+                    Ok((Key { name, pos: key.pos }, lower(v, src, shift)?))
                 })
-                .collect(),
+                .collect::<Result<_, _>>()?,
         ),
     };
-    Node { pos, kind }
+    Ok(Node { pos, kind })
 }
 
 impl<'de> Deserialize<'de> for RawNode {
@@ -340,8 +580,52 @@ mod tests {
                 vec![format!("*{prev}"); 9].join(",")
             ));
         }
-        assert!(parse(&bomb, 2).is_err());
+        let err = parse(&bomb, 2).unwrap_err();
+        assert!(err.message.contains("别名"), "{}", err.message);
+        assert!(!err.message.contains("budget"), "{}", err.message);
         let err = parse("a: 1\nb:\n\tc: 2\n", 2).unwrap_err();
         assert!(err.message.contains("制表符"), "{}", err.message);
+    }
+
+    #[test]
+    fn an_alias_is_one_error_at_the_alias() {
+        let err = parse("a: &same [1, 2]\nb: *same\nc: 3\n", 2).unwrap_err();
+        assert_eq!(err.pos, Pos::new(3, 4));
+        assert!(err.message.contains("*same"), "{}", err.message);
+        let err = parse("a: &n 5\nb: [1, *n]\n", 2).unwrap_err();
+        assert_eq!(err.pos, Pos::new(3, 8));
+    }
+
+    #[test]
+    fn a_merge_key_is_refused_at_the_key() {
+        let err = parse("t:\n  a: 1\n  <<: { b: 2 }\n", 2).unwrap_err();
+        assert_eq!(err.pos.line, 4);
+        assert!(err.message.contains("<<"), "{}", err.message);
+    }
+
+    #[test]
+    fn points_at_the_quote_or_bracket_left_open() {
+        let err = parse("agency: \"测试局\nyear: 2021\nformat: \"2021\"\n", 2).unwrap_err();
+        assert_eq!(err.pos, Pos::new(2, 9));
+        assert!(err.message.contains("引号"), "{}", err.message);
+        let err = parse("t:\n  a: [1, 2, 3   # 注释 ]\n  b: [4, 5]\n", 2).unwrap_err();
+        assert_eq!(err.pos, Pos::new(3, 6));
+        assert!(err.message.contains("括号"), "{}", err.message);
+        // A list written over several lines is fine.
+        assert!(parse("t:\n  a: [1, 2,\n      3]\n", 2).is_ok());
+    }
+
+    #[test]
+    fn explains_a_stray_dash_and_a_fullwidth_colon() {
+        let err = parse("t:\n  a: 1\n  - 5\n  b: 2\n", 2).unwrap_err();
+        assert_eq!(err.pos, Pos::new(4, 3));
+        assert!(err.message.contains("“- ”"), "{}", err.message);
+        let err = parse("agency: 测试局\nyear：2021\nformat: \"2021\"\n", 2).unwrap_err();
+        assert_eq!(err.pos, Pos::new(3, 1));
+        assert!(err.message.contains("全角"), "{}", err.message);
+        assert_eq!(fullwidth_colon_key("  fees：1"), Some(3));
+        assert_eq!(fullwidth_colon_key("  - fees：1"), Some(5));
+        assert_eq!(fullwidth_colon_key("label: 单位：万元"), None);
+        assert_eq!(fullwidth_colon_key("# 注：说明"), None);
     }
 }

@@ -420,14 +420,16 @@ impl Parser<'_> {
         );
         f.hint = Some(match hint {
             Some(h) => format!("是不是 {h}？"),
-            None => format!(
-                "这里可以写的键：{}",
-                candidates
-                    .iter()
-                    .map(|c| c.key)
-                    .collect::<Vec<_>>()
-                    .join("、")
-            ),
+            None => {
+                // The candidates of several formats share keys: list each once.
+                let mut keys: Vec<&str> = Vec::new();
+                for c in candidates {
+                    if !keys.contains(&c.key) {
+                        keys.push(c.key);
+                    }
+                }
+                format!("这里可以写的键：{}", keys.join("、"))
+            }
         });
     }
 

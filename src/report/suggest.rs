@@ -20,13 +20,20 @@ pub fn did_you_mean(written: &str, candidates: &[Candidate<'_>]) -> Option<Strin
     }
     let non_ascii = !written.is_ascii();
     if non_ascii {
-        let label_match: Vec<_> = candidates
+        let mut label_match: Vec<_> = candidates
             .iter()
             .filter(|c| {
                 let l = normalise(c.label);
                 l.contains(&w) || (w.chars().count() >= 2 && w.contains(&l))
             })
             .collect();
+        // One key listed once per format is still one match.
+        let mut seen = Vec::new();
+        label_match.retain(|c| {
+            let first = !seen.contains(&c.key);
+            seen.push(c.key);
+            first
+        });
         if label_match.len() == 1 {
             return Some(show(label_match[0]));
         }
@@ -108,6 +115,28 @@ mod tests {
         assert_eq!(
             did_you_mean("上年结转", C).unwrap(),
             "`carried_over`（二、上年结转政府信息公开申请数量）"
+        );
+    }
+
+    #[test]
+    fn a_key_listed_once_per_format_is_one_match() {
+        let twice = [
+            Candidate {
+                key: "applications",
+                label: "三、收到和处理政府信息公开申请情况",
+            },
+            Candidate {
+                key: "active_disclosure",
+                label: "二、主动公开政府信息情况",
+            },
+            Candidate {
+                key: "applications",
+                label: "三、收到和处理政府信息公开申请情况",
+            },
+        ];
+        assert_eq!(
+            did_you_mean("申请情况", &twice).unwrap(),
+            "`applications`（三、收到和处理政府信息公开申请情况）"
         );
     }
 
