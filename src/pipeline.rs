@@ -553,11 +553,11 @@ impl Pipeline {
         let old_key = old
             .as_ref()
             .and_then(|f| f.report.as_ref())
-            .map(listing_key);
+            .map(|r| listing_key(r));
         let new_key = new
             .as_ref()
             .and_then(|f| f.report.as_ref())
-            .map(listing_key);
+            .map(|r| listing_key(r));
         if old_key != new_key {
             self.pending.insert(Input::Listings);
             for key in old_key.iter().chain(new_key.iter()) {
@@ -593,7 +593,9 @@ mod tests {
                     stem: format!("{agency}/{year}"),
                 };
                 let text = crate::report::skeleton::new_report(agency, *year, None);
-                let report = crate::report::parse::parse_report(&source, &text).report;
+                let report = crate::report::parse::parse_report(&source, &text)
+                    .report
+                    .map(std::sync::Arc::new);
                 LoadedFile {
                     source,
                     report,

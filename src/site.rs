@@ -13,13 +13,16 @@ use crate::report::parse::parse_report;
 use crate::report::rules::{RuleContext, check_report};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// One source file after the single-report stages.
 #[derive(Clone, Debug)]
 pub struct LoadedFile {
     pub source: SourcePath,
-    /// `None` when the file could not be read as a report at all.
-    pub report: Option<Report>,
+    /// `None` when the file could not be read as a report at all. Shared
+    /// with the [`Site`] (a watcher re-assembles the site after each edit
+    /// without copying every report).
+    pub report: Option<Arc<Report>>,
     /// Findings of this file alone.
     pub findings: Vec<Finding>,
 }
@@ -67,7 +70,7 @@ pub fn load_text(settings: &Settings, source: &SourcePath, text: &str) -> Loaded
         };
         findings.extend(check_report(&report, &ctx));
         report.fingerprint = crate::report::rules::cross::fingerprint(&report.body);
-        report
+        Arc::new(report)
     });
     LoadedFile {
         source: source.clone(),
@@ -86,7 +89,7 @@ pub fn load_all(settings: &Settings) -> std::io::Result<Vec<LoadedFile>> {
 #[derive(Clone, Debug, Default)]
 pub struct Site {
     /// Reports ordered by agency, then year, newest first.
-    pub reports: Vec<Report>,
+    pub reports: Vec<Arc<Report>>,
     /// All findings, sorted by file and line.
     pub findings: Vec<Finding>,
     /// Index into `reports` by source path.
@@ -153,7 +156,7 @@ impl Site {
 
     /// The report read from `rel` (`content/…/2021.md`).
     pub fn report(&self, rel: &str) -> Option<&Report> {
-        self.by_source.get(rel).map(|&i| &self.reports[i])
+        self.by_source.get(rel).map(|&i| &*self.reports[i])
     }
 
     pub fn has_errors(&self) -> bool {
@@ -164,7 +167,7 @@ impl Site {
     pub fn reports_of(&self, agency: &str) -> Vec<&Report> {
         self.agencies
             .get(agency)
-            .map(|a| a.reports.iter().map(|&i| &self.reports[i]).collect())
+            .map(|a| a.reports.iter().map(|&i| &*self.reports[i]).collect())
             .unwrap_or_default()
     }
 
@@ -172,14 +175,14 @@ impl Site {
     pub fn reports_in(&self, year: i64) -> Vec<&Report> {
         self.years
             .get(&year)
-            .map(|v| v.iter().map(|&i| &self.reports[i]).collect())
+            .map(|v| v.iter().map(|&i| &*self.reports[i]).collect())
             .unwrap_or_default()
     }
 }
 
 /// Agencies with their page address: the folder of their reports when the
 /// folder holds only them, else `agencies/<名称>/`.
-fn agencies(reports: &[Report]) -> BTreeMap<String, Agency> {
+fn agencies(reports: &[Arc<Report>]) -> BTreeMap<String, Agency> {
     let folder = |r: &Report| r.source.stem.rsplit_once('/').map(|(f, _)| f.to_string());
     let mut by_folder: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
     for r in reports {
@@ -210,7 +213,7 @@ fn agencies(reports: &[Report]) -> BTreeMap<String, Agency> {
 }
 
 /// A portal whose reports all sit directly in `content/` and belong to one agency.
-fn out_of_folders_single(reports: &[Report]) -> bool {
+fn out_of_folders_single(reports: &[Arc<Report>]) -> bool {
     let names: BTreeSet<&str> = reports.iter().map(|r| r.meta.agency.as_str()).collect();
     names.len() == 1
 }
@@ -225,7 +228,7 @@ pub fn report_dir(report: &Report) -> String {
 
 /// Marks the findings a report acknowledges; an entry that covers nothing is
 /// itself a warning, so that it cannot hide a new problem later.
-fn apply_acknowledgements(reports: &[Report], findings: &mut Vec<Finding>) {
+fn apply_acknowledgements(reports: &[Arc<Report>], findings: &mut Vec<Finding>) {
     let mut stale = Vec::new();
     for r in reports.iter().filter(|r| !r.meta.acknowledged.is_empty()) {
         let mut used = vec![false; r.meta.acknowledged.len()];
@@ -264,9 +267,9 @@ fn apply_acknowledgements(reports: &[Report], findings: &mut Vec<Finding>) {
 }
 
 /// Two reports that would be published at the same address.
-fn unique_page_addresses(reports: &[Report], out: &mut Vec<Finding>) {
+fn unique_page_addresses(reports: &[Arc<Report>], out: &mut Vec<Finding>) {
     let mut seen: BTreeMap<String, &Report> = BTreeMap::new();
-    let mut by_path: Vec<&Report> = reports.iter().collect();
+    let mut by_path: Vec<&Report> = reports.iter().map(|r| &**r).collect();
     by_path.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
     for r in by_path {
         let dir = report_dir(r);

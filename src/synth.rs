@@ -390,7 +390,7 @@ mod tests {
             assert!(findings.is_empty(), "{year}: {findings:?}\n{text}");
             assert!(text.len() > 2000, "{year}: {} bytes", text.len());
             report.fingerprint = crate::report::rules::cross::fingerprint(&report.body);
-            all.push(report);
+            all.push(std::sync::Arc::new(report));
             history = next;
         }
         // Consecutive years agree: carry-over, documents in force, item counts.

@@ -226,7 +226,7 @@ fn write_in_batches(
     between: &[u8],
 ) -> std::io::Result<()> {
     for (b, batch) in site.reports.chunks(BATCH).enumerate() {
-        let parts: Vec<Vec<u8>> = batch.par_iter().map(&each).collect();
+        let parts: Vec<Vec<u8>> = batch.par_iter().map(|r| each(r)).collect();
         for (i, part) in parts.iter().enumerate() {
             if b + i > 0 {
                 w.write_all(between)?;

@@ -76,7 +76,7 @@ fn atom(settings: &Settings, site: &Site) -> String {
             absolute(base, dir)
         }
     };
-    let mut reports: Vec<&Report> = site.reports.iter().collect();
+    let mut reports: Vec<&Report> = site.reports.iter().map(|r| &**r).collect();
     reports.sort_by(|a, b| (when(b), &a.source.rel).cmp(&(when(a), &b.source.rel)));
     reports.truncate(FEED_ENTRIES);
     let updated = reports.first().map(|r| when(r)).unwrap_or(Date {

@@ -235,7 +235,7 @@ pub fn index_page(settings: &Settings, site: &Site, view: SiteView) -> IndexPage
             .map(|r| report_link(r, root))
             .collect()
     });
-    let all: Vec<&Report> = site.reports.iter().collect();
+    let all: Vec<&Report> = site.reports.iter().map(|r| &**r).collect();
     let (years, figures) = yearly(&all);
     let charts = if site.reports.is_empty() {
         Vec::new()

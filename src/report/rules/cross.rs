@@ -9,12 +9,13 @@ use crate::report::num::Num;
 use crate::report::schema::{Format, RowRole, TableId};
 use crate::report::{Date, Origin, Report, Table, Value};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// Narrative this similar to last year's (Jaccard of character 4-grams) is "copied" (Y4).
 pub const SIMILARITY_THRESHOLD: f64 = 0.8;
 
 /// Runs every cross-report rule over the portal.
-pub fn check_portal(reports: &[Report], site: &SiteConfig) -> Vec<Finding> {
+pub fn check_portal(reports: &[Arc<Report>], site: &SiteConfig) -> Vec<Finding> {
     let mut out = Vec::new();
     let by_agency = index(reports);
     for years in by_agency.values() {
@@ -37,8 +38,8 @@ pub fn check_portal(reports: &[Report], site: &SiteConfig) -> Vec<Finding> {
 }
 
 /// Reports by agency and year (the first file in path order when there are two: C2).
-fn index(reports: &[Report]) -> BTreeMap<&str, BTreeMap<i64, &Report>> {
-    let mut sorted: Vec<&Report> = reports.iter().collect();
+fn index(reports: &[Arc<Report>]) -> BTreeMap<&str, BTreeMap<i64, &Report>> {
+    let mut sorted: Vec<&Report> = reports.iter().map(|r| &**r).collect();
     sorted.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
     let mut out: BTreeMap<&str, BTreeMap<i64, &Report>> = BTreeMap::new();
     for r in sorted {
@@ -360,8 +361,8 @@ fn c1_table(report: &Report, members: &[&Report], id: TableId, out: &mut Vec<Fin
 }
 
 /// C2: two reports for the same agency and year.
-pub fn c2_one_report_per_agency_and_year(reports: &[Report], out: &mut Vec<Finding>) {
-    let mut by_path: Vec<&Report> = reports.iter().collect();
+pub fn c2_one_report_per_agency_and_year(reports: &[Arc<Report>], out: &mut Vec<Finding>) {
+    let mut by_path: Vec<&Report> = reports.iter().map(|r| &**r).collect();
     by_path.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
     let mut seen: BTreeMap<(&str, i64), &Report> = BTreeMap::new();
     for r in by_path {
@@ -387,7 +388,7 @@ pub fn c2_one_report_per_agency_and_year(reports: &[Report], out: &mut Vec<Findi
 
 /// C3: an agency the portal must cover has no report for a year the portal covers.
 fn c3_required_agencies_report_every_year(
-    reports: &[Report],
+    reports: &[Arc<Report>],
     by_agency: &BTreeMap<&str, BTreeMap<i64, &Report>>,
     required: &[String],
     out: &mut Vec<Finding>,
@@ -431,7 +432,7 @@ pub fn deadline(r: &Report, agencies: &BTreeMap<String, AgencyConfig>) -> Date {
 
 /// C4: published after the legal deadline (departments 31 January, governments 31 March).
 fn c4_published_by_the_deadline(
-    reports: &[Report],
+    reports: &[Arc<Report>],
     agencies: &BTreeMap<String, AgencyConfig>,
     out: &mut Vec<Finding>,
 ) {
