@@ -56,7 +56,7 @@ pub fn run(opts: ServeOptions) -> Result<()> {
     let base = pipeline.settings.site.base_path();
     let current = match &first {
         Ok(applied) => {
-            report_ok(applied, started, opts.quiet);
+            report_ok(applied, started, opts.quiet, &[], true);
             LiveEvent::Ok
         }
         Err(stop) => report_stop(stop),
@@ -156,7 +156,20 @@ fn rebuild_loop(
     state: Arc<ServeState>,
     quiet: bool,
 ) {
-    while let Ok(mut changes) = rx.recv() {
+    let mut waiting: Option<Vec<Change>> = None;
+    // After a failed start the first good run lists the warnings as a start does.
+    let mut first = matches!(
+        *state.current.read().expect("not poisoned"),
+        LiveEvent::Errors { .. }
+    );
+    loop {
+        let mut changes = match waiting.take() {
+            Some(c) => c,
+            None => match rx.recv() {
+                Ok(c) => c,
+                Err(_) => break,
+            },
+        };
         while let Ok(more) = rx.try_recv() {
             changes.extend(more);
         }
@@ -170,7 +183,8 @@ fn rebuild_loop(
         );
         let event = match &result {
             Ok(applied) => {
-                report_ok(applied, started, quiet);
+                report_ok(applied, started, quiet, &changes, first);
+                first = false;
                 *state.current.write().expect("not poisoned") = LiveEvent::Ok;
                 reload_event(&state.base, applied, failing)
             }
@@ -182,6 +196,14 @@ fn rebuild_loop(
         };
         if let Some(e) = event {
             let _ = state.events.send(e);
+        }
+        // A save that came meanwhile goes first: the listings, data and
+        // search index wait for it (they are kept and run after it).
+        if result.is_ok()
+            && let Ok(more) = rx.try_recv()
+        {
+            waiting = Some(more);
+            continue;
         }
         // Then the listings, portal data and search index; their pages reload in turn.
         if result.is_ok() {
@@ -221,9 +243,36 @@ fn reload_event(base: &str, applied: &Applied, recovered: bool) -> Option<LiveEv
     Some(LiveEvent::Reload { paths, all: false })
 }
 
-fn report_ok(applied: &Applied, started: Instant, quiet: bool) {
-    if !applied.findings.is_empty() {
-        crate::commands::print_findings(&applied.findings, true);
+/// Prints the warnings: after an edit of some reports, theirs in full and a
+/// count of the others (a large portal has hundreds, which would bury the
+/// one the author is looking for); on the first run and after a change of
+/// `site.toml` or the theme, the first ones and a count.
+fn report_ok(applied: &Applied, started: Instant, quiet: bool, changes: &[Change], first: bool) {
+    const SHOWN: usize = 20;
+    let edited = |f: &Finding| {
+        changes
+            .iter()
+            .any(|c| matches!(c, Change::Report(p) if p.ends_with(&f.file)))
+    };
+    let only_reports = !first && changes.iter().all(|c| matches!(c, Change::Report(_)));
+    let (shown, rest): (Vec<Finding>, Vec<Finding>) = if only_reports {
+        applied.findings.iter().cloned().partition(|f| edited(f))
+    } else {
+        let n = applied.findings.len().min(SHOWN);
+        (
+            applied.findings[..n].to_vec(),
+            applied.findings[n..].to_vec(),
+        )
+    };
+    if !shown.is_empty() {
+        crate::commands::print_findings(&shown, true);
+    }
+    if !rest.is_empty() {
+        eprintln!(
+            "{}还有 {} 个警告未列出（运行 gongkai check 查看全部）。",
+            if only_reports { "其他报告" } else { "" },
+            rest.len()
+        );
     }
     if !quiet {
         eprintln!(
