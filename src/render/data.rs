@@ -167,7 +167,7 @@ pub fn table_csv(table: &Table) -> Vec<u8> {
                         spec.label.into(),
                         col.label.into(),
                         value_text(cell),
-                        cell.note.clone().unwrap_or_default(),
+                        cell.note.as_deref().unwrap_or_default().to_string(),
                     ]);
                 }
             }

@@ -929,9 +929,9 @@ fn cell(p: &mut Parser, node: &Node, col: &ColumnSpec, place: &str) -> Cell {
             }
             "note" => match &v.kind {
                 NodeKind::Str { text, .. } if !text.trim().is_empty() => {
-                    out.note = Some(strip_brackets(text.trim()))
+                    out.note = Some(strip_brackets(text.trim()).into())
                 }
-                NodeKind::Number(t) => out.note = Some(t.clone()),
+                NodeKind::Number(t) => out.note = Some(t.as_str().into()),
                 NodeKind::Null | NodeKind::Str { .. } => {}
                 _ => {
                     p.error(
