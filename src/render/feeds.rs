@@ -41,10 +41,7 @@ pub fn files(settings: &Settings, site: &Site) -> Vec<OutputFile> {
     }];
     let mut robots = String::from("User-agent: *\nAllow: /\n");
     if !base.is_empty() {
-        out.push(OutputFile {
-            path: "sitemap.xml".into(),
-            bytes: sitemap(base, site).into_bytes(),
-        });
+        out.extend(sitemaps(base, &sitemap_entries(base, site), SITEMAP_URLS));
         robots.push_str(&format!("Sitemap: {}\n", absolute(base, "sitemap.xml")));
     }
     out.push(OutputFile {
@@ -143,16 +140,19 @@ fn atom(settings: &Settings, site: &Site) -> String {
     x
 }
 
-fn sitemap(base: &str, site: &Site) -> String {
-    let mut x = String::from(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
+/// The sitemap protocol's limit of URLs in one file.
+const SITEMAP_URLS: usize = 50_000;
+
+/// One `<url>` element per page: the index, the years, the agencies, the reports.
+fn sitemap_entries(base: &str, site: &Site) -> Vec<String> {
+    let mut out = Vec::new();
     let mut add = |dir: &str, lastmod: Option<Date>| {
-        x.push_str(&format!("  <url><loc>{}</loc>", xml(&absolute(base, dir))));
+        let mut x = format!("  <url><loc>{}</loc>", xml(&absolute(base, dir)));
         if let Some(d) = lastmod {
             x.push_str(&format!("<lastmod>{d}</lastmod>"));
         }
         x.push_str("</url>\n");
+        out.push(x);
     };
     add("", None);
     for y in site.years.keys() {
@@ -166,8 +166,49 @@ fn sitemap(base: &str, site: &Site) -> String {
     for r in &site.reports {
         add(&report_dir(r), r.meta.published);
     }
-    x.push_str("</urlset>\n");
-    x
+    out
+}
+
+/// `sitemap.xml`; above `limit` URLs, `sitemap-1.xml`, `sitemap-2.xml`…
+/// of `limit` URLs each and `sitemap.xml` as their index.
+fn sitemaps(base: &str, entries: &[String], limit: usize) -> Vec<OutputFile> {
+    let urlset = |entries: &[String]| {
+        let mut x = String::from(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        for e in entries {
+            x.push_str(e);
+        }
+        x.push_str("</urlset>\n");
+        x.into_bytes()
+    };
+    if entries.len() <= limit {
+        return vec![OutputFile {
+            path: "sitemap.xml".into(),
+            bytes: urlset(entries),
+        }];
+    }
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut out = Vec::new();
+    for (i, chunk) in entries.chunks(limit).enumerate() {
+        let path = format!("sitemap-{}.xml", i + 1);
+        index.push_str(&format!(
+            "  <sitemap><loc>{}</loc></sitemap>\n",
+            xml(&absolute(base, &path))
+        ));
+        out.push(OutputFile {
+            path,
+            bytes: urlset(chunk),
+        });
+    }
+    index.push_str("</sitemapindex>\n");
+    out.push(OutputFile {
+        path: "sitemap.xml".into(),
+        bytes: index.into_bytes(),
+    });
+    out
 }
 
 #[cfg(test)]
@@ -184,5 +225,41 @@ mod tests {
             absolute("https://a.gov.cn/", "a b/"),
             "https://a.gov.cn/a%20b/"
         );
+    }
+
+    #[test]
+    fn a_sitemap_above_the_protocol_limit_becomes_an_index_of_sitemaps() {
+        let entries: Vec<String> = (0..7)
+            .map(|i| format!("  <url><loc>https://a.gov.cn/{i}/</loc></url>\n"))
+            .collect();
+        let one = sitemaps("https://a.gov.cn/", &entries, 7);
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].path, "sitemap.xml");
+        let text = String::from_utf8(one[0].bytes.clone()).unwrap();
+        assert_eq!(text.matches("<url>").count(), 7);
+
+        let split = sitemaps("https://a.gov.cn/", &entries, 3);
+        let paths: Vec<&str> = split.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap-3.xml",
+                "sitemap.xml"
+            ]
+        );
+        let counts: Vec<usize> = split[..3]
+            .iter()
+            .map(|f| String::from_utf8_lossy(&f.bytes).matches("<url>").count())
+            .collect();
+        assert_eq!(counts, [3, 3, 1]);
+        let index = String::from_utf8(split[3].bytes.clone()).unwrap();
+        assert!(index.contains("<sitemapindex"), "{index}");
+        assert!(
+            index.contains("<loc>https://a.gov.cn/sitemap-3.xml</loc>"),
+            "{index}"
+        );
+        assert!(!index.contains("<url>"));
     }
 }
