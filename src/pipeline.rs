@@ -369,14 +369,17 @@ impl Pipeline {
     /// search index wait for [`Pipeline::run_deferred`]. `serve` tells the
     /// browser between the two.
     pub fn run_first(&mut self, changes: &[Change], sink: &dyn Sink) -> Result<Applied, Stop> {
-        self.reload(changes)?;
+        crate::timing::time("serve: reload", || self.reload(changes))?;
         let findings = self.site.findings.clone();
         if self.site.has_errors() {
             return Err(Stop::Findings(findings));
         }
         let theme = self.theme.as_ref().expect("reload loads the theme");
-        let renderer = Renderer::new(&self.settings, theme, &self.site);
-        let mut jobs = self.plan(&renderer.all_jobs());
+        let renderer = crate::timing::time("serve: renderer", || {
+            Renderer::new(&self.settings, theme, &self.site)
+        });
+        let all = crate::timing::time("serve: all jobs", || renderer.all_jobs());
+        let mut jobs = crate::timing::time("serve: plan", || self.plan(&all));
         jobs.append(&mut self.deferred);
         jobs.sort();
         jobs.dedup();
@@ -384,8 +387,12 @@ impl Pipeline {
             .into_iter()
             .partition(|j| matches!(j, Job::Report(_) | Job::Statics | Job::NotFound));
         self.deferred = rest;
-        let (produced, result) = render_into(&renderer, &first, &self.outputs, sink);
-        let changed = self.record(&first, produced, result.is_ok(), sink);
+        let (produced, result) = crate::timing::time("serve: render", || {
+            render_into(&renderer, &first, &self.outputs, sink)
+        });
+        let changed = crate::timing::time("serve: record", || {
+            self.record(&first, produced, result.is_ok(), sink)
+        });
         result?;
         let changed = changed?;
         self.pending.clear();
@@ -522,7 +529,9 @@ impl Pipeline {
                     .map_err(|f| Stop::Findings(vec![f]))?,
             );
         }
-        self.site = Site::assemble(self.files.values().cloned().collect(), &self.settings.site);
+        self.site = crate::timing::time("serve: assemble", || {
+            Site::assemble(self.files.values().cloned().collect(), &self.settings.site)
+        });
         let mut acknowledged: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for f in self
             .site

@@ -184,6 +184,7 @@ fn rebuild_loop(
         let event = match &result {
             Ok(applied) => {
                 report_ok(applied, started, quiet, &changes, first);
+                crate::timing::report();
                 first = false;
                 *state.current.write().expect("not poisoned") = LiveEvent::Ok;
                 reload_event(&state.base, applied, failing)

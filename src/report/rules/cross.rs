@@ -8,6 +8,7 @@ use crate::diag::Finding;
 use crate::report::num::Num;
 use crate::report::schema::{Format, RowRole, TableId};
 use crate::report::{Date, Origin, Report, Table, Value};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -18,18 +19,25 @@ pub const SIMILARITY_THRESHOLD: f64 = 0.8;
 pub fn check_portal(reports: &[Arc<Report>], site: &SiteConfig) -> Vec<Finding> {
     let mut out = Vec::new();
     let by_agency = index(reports);
-    for years in by_agency.values() {
-        for pair in years.values().collect::<Vec<_>>().windows(2) {
-            let (prev, cur) = (pair[0], pair[1]);
-            if cur.meta.year != prev.meta.year + 1 {
-                continue;
+    // Each agency's consecutive years, agencies in parallel, findings in agency order.
+    let per_agency: Vec<Vec<Finding>> = by_agency
+        .par_iter()
+        .map(|(_, years)| {
+            let mut out = Vec::new();
+            for pair in years.values().collect::<Vec<_>>().windows(2) {
+                let (prev, cur) = (pair[0], pair[1]);
+                if cur.meta.year != prev.meta.year + 1 {
+                    continue;
+                }
+                y1_carried_over_is_last_years_carried_forward(prev, cur, &mut out);
+                y2_in_force_follows_last_year(prev, cur, &mut out);
+                y3_item_counts_follow_last_year(prev, cur, &mut out);
+                y4_not_copied_from_last_year(prev, cur, &mut out);
             }
-            y1_carried_over_is_last_years_carried_forward(prev, cur, &mut out);
-            y2_in_force_follows_last_year(prev, cur, &mut out);
-            y3_item_counts_follow_last_year(prev, cur, &mut out);
-            y4_not_copied_from_last_year(prev, cur, &mut out);
-        }
-    }
+            out
+        })
+        .collect();
+    out.extend(per_agency.into_iter().flatten());
     c1_consolidated_equals_its_members(&by_agency, &site.agencies, &mut out);
     c2_one_report_per_agency_and_year(reports, &mut out);
     c3_required_agencies_report_every_year(reports, &by_agency, &site.required_agencies, &mut out);
