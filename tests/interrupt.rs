@@ -1,7 +1,8 @@
 //! Interrupted builds: `gongkai build` killed with SIGKILL at random moments
 //! while it writes a portal leaves the output as the complete old site or the
 //! complete new one, never a mixture; the next build removes what the killed
-//! ones left behind; an output that cannot be written keeps the old site.
+//! ones left behind; an output folder that cannot be written, or a write
+//! that fails half-way (a full disk), keeps the old site and says why.
 
 mod common;
 
@@ -170,4 +171,49 @@ fn an_output_that_cannot_be_written_keeps_the_old_site_and_says_why() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(snapshot(&out), before);
     assert_eq!(leftovers(&parent), Vec::<String>::new());
+}
+
+/// A write that fails half-way, as on a full disk: the build is limited to
+/// files of 64 KB (RLIMIT_FSIZE, with SIGXFSZ ignored so that the write
+/// returns an error instead of killing the process), so the portal data
+/// files cannot be written.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_write_that_fails_half_way_keeps_the_old_site_and_says_why() {
+    use std::os::unix::process::CommandExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    gongkai::synth::generate(&root, 40, 5).unwrap();
+    let out = tmp.path().join("out");
+    assert!(build(&root, &out).status().unwrap().success());
+    let before = snapshot(&out);
+    assert!(
+        before.keys().any(|p| p == "data/reports.json"),
+        "the portal data file exists"
+    );
+    set_title(&root, "改过的门户");
+    let mut cmd = build(&root, &out);
+    cmd.stderr(Stdio::piped());
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let limit = libc::rlimit {
+                rlim_cur: 64 * 1024,
+                rlim_max: 64 * 1024,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let output = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("写入输出文件失败"), "{stderr}");
+    assert!(stderr.contains("保持不变"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(snapshot(&out), before, "the old site is intact");
+    assert_eq!(leftovers(tmp.path()), Vec::<String>::new());
 }
