@@ -340,7 +340,11 @@ mod tests {
     fn a_cell_takes_at_most_64_bytes() {
         // 2 million cells in a 10,000-report portal: their size is the
         // portal's memory (see Num's packing and the boxed note).
-        assert!(std::mem::size_of::<Cell>() <= 64, "{}", std::mem::size_of::<Cell>());
+        assert!(
+            std::mem::size_of::<Cell>() <= 64,
+            "{}",
+            std::mem::size_of::<Cell>()
+        );
     }
 
     #[test]
