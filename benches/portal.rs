@@ -78,6 +78,7 @@ fn main() {
     let build_args = [
         "build",
         "--quiet",
+        "--clean",
         "--output",
         out.to_str().expect("utf-8 path"),
     ];
@@ -87,6 +88,26 @@ fn main() {
     row("build (clean): time", format!("{:.3} s", build));
     row("build (clean): peak RSS", mb(build_rss));
     let (files, bytes) = size(&out);
+    // Incremental production builds, from the manifest of the build before.
+    let incremental = ["build", "--quiet", "--output", build_args[4]];
+    let (same, _) = median_run(&gongkai, &site, &incremental, args.runs, || ());
+    row(
+        "build (incremental, nothing changed): time",
+        format!("{same:.3} s"),
+    );
+    let reports = report_files(&site);
+    let next = std::cell::Cell::new(0);
+    let (one, one_rss) = median_run(&gongkai, &site, &incremental, args.runs, || {
+        let i = next.replace(next.get() + 1);
+        let path = &reports[(i * 7919 + 13) % reports.len()];
+        let text = std::fs::read_to_string(path).expect("read");
+        let edited = text.replacen("## 五、", &format!("增量第{i}次修改。\n\n## 五、"), 1);
+        save(path, &edited);
+    });
+    row(
+        "build (incremental, one report edited): time",
+        format!("{one:.3} s, peak {}", mb(one_rss)),
+    );
     row(
         "output: files per report",
         format!("{:.1}", files as f64 / args.reports as f64),
@@ -229,13 +250,7 @@ fn serve_latency(gongkai: &Path, site: &Path, dir: &Path, edits: usize) -> (Vec<
         std::thread::sleep(Duration::from_millis(50));
     };
     wait_for(&events, "ok", |_| true);
-    let reports: Vec<PathBuf> = walkdir::WalkDir::new(site.join("content"))
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
-        .map(|e| e.into_path())
-        .collect();
+    let reports = report_files(site);
     let mut latencies = Vec::new();
     for i in 0..edits {
         let path = &reports[(i * 7919) % reports.len()];
@@ -257,6 +272,17 @@ fn serve_latency(gongkai: &Path, site: &Path, dir: &Path, edits: usize) -> (Vec<
     let _ = child.kill();
     let _ = child.wait();
     (latencies, toml_latency)
+}
+
+/// The report files of the site, in a fixed order.
+fn report_files(site: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(site.join("content"))
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| e.into_path())
+        .collect()
 }
 
 fn save(path: &Path, text: &str) -> Instant {
@@ -413,7 +439,13 @@ fn hugo_comparison(args: &Args, gongkai: &Path, site: &Path, out: &Path) {
     }
     let hsite = args.dir.join(format!("hugo-site-{}", args.reports));
     hugo_site(site, &hsite);
-    let build_args = ["build", "--quiet", "--output", out.to_str().expect("utf-8")];
+    let build_args = [
+        "build",
+        "--quiet",
+        "--clean",
+        "--output",
+        out.to_str().expect("utf-8"),
+    ];
     let mut ours = Vec::new();
     let mut ours_rss = 0;
     let mut theirs: Vec<(Vec<f64>, u64)> = vec![(Vec::new(), 0); hugos.len()];

@@ -29,6 +29,9 @@ pub enum Command {
         /// 不压缩 HTML（便于调试主题）
         #[arg(long)]
         no_minify: bool,
+        /// 全部重新生成（默认只重新生成上次以来有变化的页面，其余文件沿用上次的结果）
+        #[arg(long)]
+        clean: bool,
     },
     /// 只检查，不生成任何文件
     Check {

@@ -123,7 +123,7 @@ impl Staging {
         ) {
             Ok(()) => {
                 // `dir` now holds the previous output.
-                let _ = std::fs::remove_dir_all(&dir);
+                remove_tree(&dir);
                 Ok(())
             }
             Err(_) => {
@@ -137,7 +137,7 @@ impl Staging {
                     return Err(e)
                         .with_context(|| format!("无法替换输出目录 {}", target.display()));
                 }
-                let _ = std::fs::remove_dir_all(&old);
+                remove_tree(&old);
                 Ok(())
             }
         }
@@ -182,12 +182,27 @@ impl Staging {
     /// as hard links (a copy where the filesystem has none).
     pub fn carry_over(&self, paths: &[&str]) -> std::io::Result<()> {
         use rayon::prelude::*;
+        // Each folder once, not once per file.
+        let mut dirs: Vec<&str> = paths
+            .iter()
+            .filter_map(|p| p.rsplit_once('/').map(|(d, _)| d))
+            .collect();
+        dirs.sort_unstable();
+        dirs.dedup();
+        dirs.par_iter()
+            .try_for_each(|d| std::fs::create_dir_all(self.dir.join(safe(d)?)))?;
         paths.par_iter().try_for_each(|rel| {
-            let to = create_parent(&self.dir, rel)?;
+            let to = self.dir.join(safe(rel)?);
             let from = self.target.join(rel);
             match std::fs::hard_link(&from, &to) {
                 Ok(()) => Ok(()),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    // The marker written by `begin`: the old one, with the
+                    // size and time the manifest records, replaces it.
+                    std::fs::remove_file(&to)?;
+                    std::fs::hard_link(&from, &to)
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(e),
                 Err(_) => std::fs::copy(&from, &to).map(|_| ()),
             }
         })
@@ -213,8 +228,8 @@ pub fn write_stream(root: &Path, rel: &str, write: Producer) -> std::io::Result<
     Ok(w.hash())
 }
 
-/// The full path of `rel` under `root`, its folders created; refuses paths that would leave `root`.
-fn create_parent(root: &Path, rel: &str) -> std::io::Result<PathBuf> {
+/// `rel` as a path, refused if it would leave the folder it is relative to.
+fn safe(rel: &str) -> std::io::Result<&Path> {
     let relp = Path::new(rel);
     if rel.is_empty()
         || relp.is_absolute()
@@ -224,11 +239,33 @@ fn create_parent(root: &Path, rel: &str) -> std::io::Result<PathBuf> {
     {
         return Err(std::io::Error::other(format!("不安全的输出路径：{rel}")));
     }
-    let path = root.join(relp);
+    Ok(relp)
+}
+
+/// The full path of `rel` under `root`, its folders created; refuses paths that would leave `root`.
+fn create_parent(root: &Path, rel: &str) -> std::io::Result<PathBuf> {
+    let path = root.join(safe(rel)?);
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
     Ok(path)
+}
+
+/// Removes a folder and everything in it, its subfolders in parallel
+/// (deleting tens of thousands of files is a large part of a build).
+fn remove_tree(dir: &Path) {
+    use rayon::prelude::*;
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        let entries: Vec<std::fs::DirEntry> = entries.flatten().collect();
+        entries.par_iter().for_each(|e| {
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                let _ = std::fs::remove_dir_all(e.path());
+            } else {
+                let _ = std::fs::remove_file(e.path());
+            }
+        });
+    }
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// Staging and old folders left by builds that were killed.
@@ -239,9 +276,15 @@ fn remove_leftovers(target: &Path) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
+    let manifest = crate::manifest::path_for(target);
     for entry in entries.flatten() {
-        if entry.file_name().to_string_lossy().starts_with(&p) {
-            let _ = std::fs::remove_dir_all(entry.path());
+        if entry.file_name().to_string_lossy().starts_with(&p) && entry.path() != manifest {
+            let path = entry.path();
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                let _ = std::fs::remove_dir_all(path);
+            } else {
+                let _ = std::fs::remove_file(path);
+            }
         }
     }
 }

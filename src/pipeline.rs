@@ -85,6 +85,166 @@ pub fn dependents(changed: &BTreeSet<Input>, jobs: &[Job], site: &Site) -> Vec<J
         .collect()
 }
 
+/// Hashes of every [`Input`], for a build that starts from the manifest of
+/// the previous build instead of from the changes a watcher saw: a job's
+/// fingerprint is the hash of its inputs' hashes (see [`job_fingerprints`]).
+struct InputPrints<'a> {
+    site: &'a Site,
+    config: Hash,
+    theme: Hash,
+    /// By source path: the file's text, its agency's address and the
+    /// acknowledged findings shown on its page.
+    report: std::collections::HashMap<&'a str, Hash>,
+    /// By index into `site.reports`: the report's [`ListingKey`].
+    listing: Vec<Hash>,
+    /// Which agencies (with their addresses) and years exist.
+    shape: Hash,
+}
+
+/// Feeds length-prefixed parts to one hash.
+#[derive(Default)]
+struct Hasher(xxhash_rust::xxh3::Xxh3);
+
+impl Hasher {
+    fn bytes(&mut self, b: &[u8]) -> &mut Self {
+        self.0.update(&(b.len() as u64).to_le_bytes());
+        self.0.update(b);
+        self
+    }
+
+    fn hash(&mut self, h: Hash) -> &mut Self {
+        self.0.update(&h.to_le_bytes());
+        self
+    }
+
+    fn finish(&self) -> Hash {
+        self.0.digest128()
+    }
+}
+
+impl<'a> InputPrints<'a> {
+    fn new(settings: &Settings, theme: &Theme, site: &'a Site) -> InputPrints<'a> {
+        let config = Hasher::default()
+            .bytes(format!("{:?}", settings.site).as_bytes())
+            .bytes(&[settings.minify as u8])
+            .finish();
+        let mut acknowledged: BTreeMap<&str, Hasher> = BTreeMap::new();
+        for f in site.findings.iter().filter(|f| f.acknowledged.is_some()) {
+            acknowledged
+                .entry(f.file.as_str())
+                .or_default()
+                .bytes(f.to_text().as_bytes());
+        }
+        let dir = |agency: &str| {
+            site.agencies
+                .get(agency)
+                .and_then(|a| a.dir.clone())
+                .unwrap_or_default()
+        };
+        use rayon::prelude::*;
+        let report = site
+            .reports
+            .par_iter()
+            .map(|r| {
+                let rel = r.source.rel.as_str();
+                let mut h = Hasher::default();
+                h.hash(r.source_hash).bytes(dir(&r.meta.agency).as_bytes());
+                if let Some(a) = acknowledged.get(rel) {
+                    h.hash(a.finish());
+                }
+                (rel, h.finish())
+            })
+            .collect();
+        let listing = site
+            .reports
+            .par_iter()
+            .map(|r| hash(format!("{:?}", listing_key(r)).as_bytes()))
+            .collect();
+        let mut shape = Hasher::default();
+        for (name, a) in &site.agencies {
+            shape
+                .bytes(name.as_bytes())
+                .bytes(a.dir.as_deref().unwrap_or("").as_bytes());
+        }
+        for y in site.years.keys() {
+            shape.bytes(&y.to_le_bytes());
+        }
+        InputPrints {
+            site,
+            config,
+            theme: theme.fingerprint,
+            report,
+            listing,
+            shape: shape.finish(),
+        }
+    }
+
+    fn of(&self, input: &Input) -> Hash {
+        let mut h = Hasher::default();
+        match input {
+            Input::Config => return self.config,
+            Input::Theme => return self.theme,
+            Input::Report(rel) => return self.report.get(rel.as_str()).copied().unwrap_or(0),
+            Input::AnyReport => {
+                for r in &self.site.reports {
+                    h.hash(self.report[r.source.rel.as_str()]);
+                }
+            }
+            Input::Listings => {
+                h.hash(self.shape);
+                for l in &self.listing {
+                    h.hash(*l);
+                }
+            }
+            Input::AgencyListing(name) => {
+                h.hash(self.shape);
+                for &i in self
+                    .site
+                    .agencies
+                    .get(name)
+                    .map(|a| &a.reports[..])
+                    .unwrap_or(&[])
+                {
+                    h.hash(self.listing[i]);
+                }
+            }
+            Input::YearListing(y) => {
+                // A year page links to the years before and after it.
+                h.hash(self.shape);
+                for &i in self.site.years.get(y).map(|v| &v[..]).unwrap_or(&[]) {
+                    h.hash(self.listing[i]);
+                }
+            }
+        }
+        h.finish()
+    }
+}
+
+/// The fingerprint of each of `jobs`: a hash of everything the job reads
+/// (its [`job_inputs`]) and of `version` (the gongkai that renders). A job
+/// whose fingerprint is the one recorded by the previous build would write
+/// the same files.
+pub fn job_fingerprints(
+    jobs: &[Job],
+    settings: &Settings,
+    theme: &Theme,
+    site: &Site,
+    version: &str,
+) -> Vec<Hash> {
+    use rayon::prelude::*;
+    let prints = InputPrints::new(settings, theme, site);
+    jobs.par_iter()
+        .map(|job| {
+            let mut h = Hasher::default();
+            h.bytes(version.as_bytes());
+            for input in job_inputs(job, site) {
+                h.hash(prints.of(&input));
+            }
+            h.finish()
+        })
+        .collect()
+}
+
 /// What listings show of a report: when this changes, listings are re-rendered.
 #[derive(Debug, PartialEq)]
 struct ListingKey {
@@ -252,12 +412,12 @@ pub struct Pipeline {
 }
 
 /// One output of a run.
-struct Produced {
-    job: Job,
-    path: String,
-    hash: Hash,
+pub struct Produced {
+    pub job: Job,
+    pub path: String,
+    pub hash: Hash,
     /// False when the file already held these bytes.
-    written: bool,
+    pub written: bool,
 }
 
 /// Hands each file of a run to the sink when its bytes changed, and notes it.
@@ -265,6 +425,8 @@ struct Recorder<'a> {
     sink: &'a dyn Sink,
     previous: &'a BTreeMap<String, (Job, Hash)>,
     produced: Mutex<Vec<Produced>>,
+    /// Told the path of each file produced (a progress bar).
+    on_file: Option<&'a (dyn Fn(&str) + Sync)>,
 }
 
 impl Recorder<'_> {
@@ -273,6 +435,9 @@ impl Recorder<'_> {
     }
 
     fn note(&self, p: Produced) {
+        if let Some(f) = self.on_file {
+            f(&p.path);
+        }
         self.produced
             .lock()
             .expect("no panics while locked")
@@ -308,18 +473,21 @@ impl crate::render::Emit for Recorder<'_> {
     }
 }
 
-/// Renders `jobs` into `sink`, each file as soon as it exists. Returns what
-/// was produced, also when the run stopped half-way (what it wrote is on disk).
-fn render_into(
+/// Renders `jobs` into `sink`, each file as soon as it exists, except files
+/// whose bytes are those `previous` records for their path. Returns what was
+/// produced, also when the run stopped half-way (what it wrote is on disk).
+pub fn render_into(
     renderer: &Renderer,
     jobs: &[Job],
     previous: &BTreeMap<String, (Job, Hash)>,
     sink: &dyn Sink,
+    on_file: Option<&(dyn Fn(&str) + Sync)>,
 ) -> (Vec<Produced>, Result<(), Stop>) {
     let recorder = Recorder {
         sink,
         previous,
         produced: Mutex::new(Vec::new()),
+        on_file,
     };
     let result = renderer.render(jobs, &recorder).map_err(|e| match e {
         RenderError::Template(f) => Stop::Findings(vec![f]),
@@ -388,7 +556,7 @@ impl Pipeline {
             .partition(|j| matches!(j, Job::Report(_) | Job::Statics | Job::NotFound));
         self.deferred = rest;
         let (produced, result) = crate::timing::time("serve: render", || {
-            render_into(&renderer, &first, &self.outputs, sink)
+            render_into(&renderer, &first, &self.outputs, sink, None)
         });
         let changed = crate::timing::time("serve: record", || {
             self.record(&first, produced, result.is_ok(), sink)
@@ -411,7 +579,7 @@ impl Pipeline {
         }
         let theme = self.theme.as_ref().expect("run_first loaded the theme");
         let renderer = Renderer::new(&self.settings, theme, &self.site);
-        let (produced, result) = render_into(&renderer, &jobs, &self.outputs, sink);
+        let (produced, result) = render_into(&renderer, &jobs, &self.outputs, sink, None);
         let changed = self.record(&jobs, produced, result.is_ok(), sink);
         if let Err(stop) = result {
             self.deferred = jobs;
@@ -529,9 +697,17 @@ impl Pipeline {
                     .map_err(|f| Stop::Findings(vec![f]))?,
             );
         }
+        let years: BTreeSet<i64> = self.site.years.keys().copied().collect();
         self.site = crate::timing::time("serve: assemble", || {
             Site::assemble(self.files.values().cloned().collect(), &self.settings.site)
         });
+        // A year page links to the years before and after it: when a year
+        // appears or goes, its neighbours change.
+        let now: BTreeSet<i64> = self.site.years.keys().copied().collect();
+        for y in years.symmetric_difference(&now) {
+            self.pending.insert(Input::YearListing(y - 1));
+            self.pending.insert(Input::YearListing(y + 1));
+        }
         let mut acknowledged: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for f in self
             .site

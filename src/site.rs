@@ -70,6 +70,7 @@ pub fn load_text(settings: &Settings, source: &SourcePath, text: &str) -> Loaded
         };
         findings.extend(check_report(&report, &ctx));
         report.fingerprint = crate::report::rules::cross::fingerprint(&report.body);
+        report.source_hash = crate::pipeline::hash(text.as_bytes());
         // Every later stage reads the rendered narrative, not the Markdown.
         report.body = String::new();
         Arc::new(report)

@@ -770,7 +770,18 @@ fn run_case(case: &Case, golden: &Path) -> Outcome {
             .unwrap()
             .filter_map(|e| e.ok())
             .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| !["site", "out", "input", "outside", "log"].contains(&n.as_str()))
+            .filter(|n| {
+                // The manifest of the build (for the next, incremental one) is expected.
+                ![
+                    "site",
+                    "out",
+                    "input",
+                    "outside",
+                    "log",
+                    ".out.gongkai-manifest",
+                ]
+                .contains(&n.as_str())
+            })
             .collect();
         if !stray.is_empty() {
             problems.push(format!("left behind beside the output: {stray:?}"));

@@ -113,6 +113,20 @@ fn every_kind_of_edit_gives_the_full_build() {
     f.step("deleted report", &[c]);
     assert!(!f.out.join("新设局/2023").exists());
 
+    // A report for a new year: the page of the year before links to it;
+    // and when it goes, no longer.
+    let text = f
+        .site
+        .read("content/示例区示例局/2023.md")
+        .replace("agency: 示例区示例局", "agency: 新设局")
+        .replace("year: 2023", "year: 2024")
+        .replace("2023年", "2024年");
+    f.site.write("content/新设局/2024.md", &text);
+    let c = f.report("content/新设局/2024.md");
+    f.step("new year", std::slice::from_ref(&c));
+    std::fs::remove_file(f.root.join("content/新设局/2024.md")).unwrap();
+    f.step("new year gone", &[c]);
+
     // A renamed agency folder.
     std::fs::rename(
         f.root.join("content/西工区司法局"),

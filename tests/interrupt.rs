@@ -60,7 +60,7 @@ fn leftovers(parent: &Path) -> Vec<String> {
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".gongkai-"))
+        .filter(|n| n.contains(".gongkai-") && !n.ends_with(".gongkai-manifest"))
         .collect()
 }
 

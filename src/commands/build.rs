@@ -2,19 +2,35 @@
 
 use super::{EXIT_FINDINGS, EXIT_OK, interactive, print_findings, settings};
 use crate::config::Settings;
+use crate::manifest::{self, FileEntry, JobEntry, Manifest};
 use crate::output::Staging;
-use crate::pipeline::{Producer, Sink};
+use crate::pipeline::{Hash, Produced, Stop, job_fingerprints, render_into};
+use crate::render::Job;
+use crate::render::Renderer;
 use crate::render::theme::Theme;
-use crate::render::{Emit, Job, OutputFile};
-use crate::render::{RenderError, Renderer};
 use crate::site::{Site, load_all};
 use anyhow::{Context, Result};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-pub fn run(root: &Path, output: Option<&Path>, minify: bool, quiet: bool) -> Result<ExitCode> {
+/// Options of `gongkai build`.
+pub struct BuildOptions<'a> {
+    pub output: Option<&'a Path>,
+    pub minify: bool,
+    pub quiet: bool,
+    /// Render everything, ignoring the previous build's manifest.
+    pub clean: bool,
+}
+
+pub fn run(root: &Path, options: BuildOptions) -> Result<ExitCode> {
+    let BuildOptions {
+        output,
+        minify,
+        quiet,
+        clean,
+    } = options;
     let started = Instant::now();
     let settings = match settings(root, output, minify)? {
         Ok(s) => s,
@@ -38,14 +54,18 @@ pub fn run(root: &Path, output: Option<&Path>, minify: bool, quiet: bool) -> Res
         }
     };
     let built = crate::timing::time("render and write", || {
-        build_site(&settings, &theme, &site, interactive(quiet))
+        build_site(&settings, &theme, &site, interactive(quiet), clean)
     });
     crate::timing::report();
     match built {
-        Ok(count) => {
+        Ok(Built { files, reused }) => {
             if !quiet {
+                let reused = match reused {
+                    0 => String::new(),
+                    n => format!("，其中 {n} 个与上次相同，直接沿用"),
+                };
                 eprintln!(
-                    "已生成 {} 份报告、{count} 个文件 → {}（用时 {:.2} 秒）",
+                    "已生成 {} 份报告、{files} 个文件{reused} → {}（用时 {:.2} 秒）",
                     site.reports.len(),
                     settings.output_dir.display(),
                     started.elapsed().as_secs_f64()
@@ -65,19 +85,25 @@ pub fn run(root: &Path, output: Option<&Path>, minify: bool, quiet: bool) -> Res
     }
 }
 
-/// Why writing the site failed.
-pub enum BuildError {
-    Template(crate::diag::Finding),
-    Io(anyhow::Error),
+/// What a build wrote.
+pub struct Built {
+    /// Files in the output.
+    pub files: usize,
+    /// Of those, files carried over from the previous output unchanged.
+    pub reused: usize,
 }
 
-/// Renders every page into a staging folder and swaps it in. Returns the number of files.
+/// Renders the site into a staging folder and swaps it in. Unless `clean`,
+/// renders only the jobs whose inputs changed since the build recorded in
+/// the manifest (see [`crate::manifest`]) and hard-links every other file
+/// from the current output: the result is the tree a clean build writes.
 pub fn build_site(
     settings: &Settings,
     theme: &Theme,
     site: &Site,
     progress: bool,
-) -> Result<usize, BuildError> {
+    clean: bool,
+) -> Result<Built, BuildError> {
     let protected = [
         settings.content_dir.as_path(),
         &settings.root.join("themes"),
@@ -86,76 +112,194 @@ pub fn build_site(
         Staging::begin(&settings.output_dir, &protected)
     })
     .map_err(BuildError::Io)?;
+    let target = staging.target().to_path_buf();
     let renderer = Renderer::new(settings, theme, site);
     let jobs = renderer.all_jobs();
-    let bar = progress.then(|| {
-        let bar = indicatif::ProgressBar::new(jobs.len() as u64);
+    let version = manifest::version();
+    let prints = crate::timing::time("fingerprints", || {
+        job_fingerprints(&jobs, settings, theme, site, &version)
+    });
+    let previous = match clean {
+        true => {
+            Manifest::remove(&target);
+            None
+        }
+        false => crate::timing::time("manifest read", || Manifest::read(&target)),
+    };
+    let plan = crate::timing::time("plan (stat old output)", || {
+        plan(&jobs, &prints, previous.as_ref(), &target)
+    });
+    let bar = (progress && plan.run.len() > 100).then(|| {
+        // Jobs that write an `index.html`.
+        let pages = plan
+            .run
+            .iter()
+            .filter(|j| {
+                matches!(
+                    j,
+                    Job::Report(_) | Job::Agency(_) | Job::Year(_) | Job::Index | Job::Search
+                )
+            })
+            .count();
+        let bar = indicatif::ProgressBar::new(pages as u64);
         bar.set_style(
             indicatif::ProgressStyle::with_template("{spinner} 生成中 {bar:30} {pos}/{len}")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         bar
     });
-    let emit = StagingEmit {
-        staging: &staging,
-        count: AtomicUsize::new(0),
-        bar: bar.as_ref(),
-    };
-    let render_start = std::time::Instant::now();
-    let result = renderer.render(&jobs, &emit);
-    let count = emit.count.into_inner();
-    if crate::timing::enabled() {
-        crate::timing::add("render all jobs (wall)", render_start);
-    }
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-    match result {
-        Ok(()) => {
-            crate::timing::time("staging commit", || staging.commit()).map_err(BuildError::Io)?;
-            Ok(count)
-        }
-        Err(e) => {
-            staging.abort();
-            Err(match e {
-                RenderError::Template(f) => BuildError::Template(f),
-                RenderError::Io(e) => BuildError::Io(
-                    anyhow::Error::new(e).context("写入输出文件失败（磁盘已满或没有写权限？）"),
-                ),
-            })
-        }
-    }
-}
-
-/// Writes every file of a full build into the staging folder, counting them
-/// and moving the progress bar once per page.
-struct StagingEmit<'a> {
-    staging: &'a Staging,
-    count: AtomicUsize,
-    bar: Option<&'a indicatif::ProgressBar>,
-}
-
-impl StagingEmit<'_> {
-    fn written(&self, path: &str) {
-        self.count.fetch_add(1, Ordering::Relaxed);
-        if let Some(b) = self.bar
+    let on_file = |path: &str| {
+        if let Some(b) = &bar
             && path.ends_with("index.html")
         {
             b.inc(1);
         }
+    };
+    let (produced, result) = crate::timing::time("render all jobs (wall)", || {
+        render_into(&renderer, &plan.run, &plan.same, &staging, Some(&on_file))
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
     }
+    if let Err(e) = result {
+        staging.abort();
+        return Err(match e {
+            Stop::Findings(mut f) => BuildError::Template(f.remove(0)),
+            Stop::Io(e) => BuildError::Io(
+                anyhow::Error::new(e).context("写入输出文件失败（磁盘已满或没有写权限？）"),
+            ),
+        });
+    }
+    // Files whose bytes did not change keep their old file (and time).
+    let mut carried: Vec<&str> = plan.carried.iter().map(|f| f.path.as_str()).collect();
+    carried.extend(
+        produced
+            .iter()
+            .filter(|p| !p.written)
+            .map(|p| p.path.as_str()),
+    );
+    if let Err(e) = crate::timing::time("carry over", || staging.carry_over(&carried)) {
+        // The old output changed under us: build everything.
+        staging.abort();
+        if clean {
+            return Err(BuildError::Io(
+                anyhow::Error::new(e).context("写入输出文件失败"),
+            ));
+        }
+        return build_site(settings, theme, site, progress, true);
+    }
+    let reused = carried.len();
+    let record = crate::timing::time("manifest entries", || {
+        record(&jobs, &prints, plan, &produced, staging.dir())
+    })
+    .map_err(|e| BuildError::Io(anyhow::Error::new(e).context("无法读取刚写入的文件")))?;
+    let files = record.jobs.values().map(|j| j.files.len()).sum();
+    crate::timing::time("staging commit", || staging.commit()).map_err(BuildError::Io)?;
+    if let Some(output) = manifest::folder_id(&target) {
+        let record = Manifest { output, ..record };
+        // Without a manifest the next build is a full one: nothing is lost.
+        let _ = crate::timing::time("manifest write", || record.write(&target));
+    }
+    Ok(Built { files, reused })
 }
 
-impl Emit for StagingEmit<'_> {
-    fn file(&self, _job: &Job, file: OutputFile) -> std::io::Result<()> {
-        self.staging.write(&file)?;
-        self.written(&file.path);
-        Ok(())
-    }
+/// Which jobs run and which files are carried over.
+struct Plan {
+    /// Jobs to render.
+    run: Vec<Job>,
+    /// Files of the other jobs, as the manifest records them (still so on disk).
+    carried: Vec<FileEntry>,
+    /// The job of each carried file, by path.
+    carried_jobs: BTreeMap<String, JobEntry>,
+    /// The files of the jobs to render as they are in the old output: a
+    /// file rendered to the same bytes is carried over instead of written.
+    same: BTreeMap<String, (Job, Hash)>,
+}
 
-    fn stream(&self, _job: &Job, path: &str, write: Producer) -> std::io::Result<()> {
-        Sink::stream(self.staging, path, None, write)?;
-        self.written(path);
-        Ok(())
+fn plan(jobs: &[Job], prints: &[Hash], previous: Option<&Manifest>, target: &Path) -> Plan {
+    use rayon::prelude::*;
+    let Some(previous) = previous else {
+        return Plan {
+            run: jobs.to_vec(),
+            carried: Vec::new(),
+            carried_jobs: BTreeMap::new(),
+            same: BTreeMap::new(),
+        };
+    };
+    // For each job: its old files still on disk as recorded, and whether
+    // all of them are (and its inputs are unchanged): then it is carried.
+    let checked: Vec<(Option<&JobEntry>, Vec<&FileEntry>, bool)> = jobs
+        .par_iter()
+        .zip(prints)
+        .map(|(job, print)| {
+            let Some(old) = previous.jobs.get(&format!("{job:?}")) else {
+                return (None, Vec::new(), false);
+            };
+            let intact: Vec<&FileEntry> = old
+                .files
+                .iter()
+                .filter(|f| f.unchanged(&target.join(&f.path)))
+                .collect();
+            let carry = old.fingerprint == *print && intact.len() == old.files.len();
+            (Some(old), intact, carry)
+        })
+        .collect();
+    let mut plan = Plan {
+        run: Vec::new(),
+        carried: Vec::new(),
+        carried_jobs: BTreeMap::new(),
+        same: BTreeMap::new(),
+    };
+    for (job, (old, intact, carry)) in jobs.iter().zip(checked) {
+        if carry {
+            let old = old.expect("carried jobs have an entry");
+            plan.carried.extend(old.files.iter().cloned());
+            plan.carried_jobs.insert(format!("{job:?}"), old.clone());
+        } else {
+            plan.run.push(job.clone());
+            for f in intact {
+                plan.same.insert(f.path.clone(), (job.clone(), f.hash));
+            }
+        }
     }
+    plan
+}
+
+/// The manifest of the new output (its folder id is set after the swap).
+fn record(
+    jobs: &[Job],
+    prints: &[Hash],
+    plan: Plan,
+    produced: &[Produced],
+    staging: &Path,
+) -> std::io::Result<Manifest> {
+    use rayon::prelude::*;
+    let entries: Vec<(String, FileEntry)> = produced
+        .par_iter()
+        .map(|p| {
+            // Written files as they are now; a file carried over instead
+            // has the old file's size and time (a hard link, or a copy).
+            let entry = FileEntry::stat(p.path.clone(), p.hash, &staging.join(&p.path))?;
+            Ok((format!("{:?}", p.job), entry))
+        })
+        .collect::<std::io::Result<_>>()?;
+    let mut manifest = Manifest {
+        version: manifest::version(),
+        output: String::new(),
+        jobs: plan.carried_jobs.into_iter().collect(),
+    };
+    for (job, print) in jobs.iter().zip(prints) {
+        let key = format!("{job:?}");
+        manifest.jobs.entry(key).or_default().fingerprint = *print;
+    }
+    for (key, entry) in entries {
+        manifest.jobs.entry(key).or_default().files.push(entry);
+    }
+    Ok(manifest)
+}
+
+/// Why writing the site failed.
+pub enum BuildError {
+    Template(crate::diag::Finding),
+    Io(anyhow::Error),
 }

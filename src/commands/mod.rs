@@ -25,9 +25,19 @@ pub const EXIT_USAGE: u8 = 2;
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let root = cli.root.as_path();
     match cli.command {
-        Command::Build { output, no_minify } => {
-            build::run(root, output.as_deref(), !no_minify, cli.quiet)
-        }
+        Command::Build {
+            output,
+            no_minify,
+            clean,
+        } => build::run(
+            root,
+            build::BuildOptions {
+                output: output.as_deref(),
+                minify: !no_minify,
+                quiet: cli.quiet,
+                clean,
+            },
+        ),
         Command::Check { format } => check::run(root, format),
         Command::Serve {
             watch,

@@ -47,6 +47,9 @@ pub struct Theme {
     pub statics: BTreeMap<String, Vec<u8>>,
     /// Where each template came from, for error messages.
     origins: BTreeMap<String, String>,
+    /// A hash of every file of the theme: an incremental build re-renders
+    /// everything when it changes.
+    pub fingerprint: crate::pipeline::Hash,
 }
 
 /// One file of a theme, with where it came from.
@@ -105,6 +108,13 @@ impl Theme {
         let mut origins = BTreeMap::new();
         let mut templates = Vec::new();
         let mut statics = BTreeMap::new();
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        for f in files.values() {
+            for part in [f.path.as_bytes(), &f.bytes] {
+                hasher.update(&(part.len() as u64).to_le_bytes());
+                hasher.update(part);
+            }
+        }
         for f in files.into_values() {
             if let Some(name) = f.path.strip_prefix("templates/") {
                 let text = String::from_utf8(f.bytes).map_err(|_| {
@@ -121,6 +131,7 @@ impl Theme {
             minified: None,
             statics,
             origins,
+            fingerprint: hasher.digest128(),
         };
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| theme.finding(&e))?;

@@ -34,6 +34,9 @@ pub struct Report {
     pub narrative: narrative::Narrative,
     /// A sketch of the narrative's text for the similarity rule Y4 (filled by the load stage).
     pub fingerprint: Vec<u64>,
+    /// A hash of the file's text (filled by the load stage): an incremental
+    /// build re-renders the report when it changes.
+    pub source_hash: u128,
 }
 
 impl Report {

@@ -105,6 +105,7 @@ impl Parser<'_> {
             body_line: split.body_line,
             narrative: Default::default(),
             fingerprint: Vec::new(),
+            source_hash: 0,
         })
     }
 
