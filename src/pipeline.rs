@@ -77,10 +77,31 @@ pub fn job_inputs(job: &Job, site: &Site) -> Vec<Input> {
     inputs
 }
 
-/// The jobs whose inputs intersect `changed`, out of `jobs`.
+/// The jobs whose inputs intersect `changed`, out of `jobs`: what
+/// [`job_inputs`] says, without listing every job's inputs (a year page
+/// reads thousands of reports).
 pub fn dependents(changed: &BTreeSet<Input>, jobs: &[Job], site: &Site) -> Vec<Job> {
+    if changed.contains(&Input::Config) || changed.contains(&Input::Theme) {
+        return jobs.to_vec();
+    }
+    // The years whose reports changed (a year page sums their cells).
+    let years: BTreeSet<i64> = changed
+        .iter()
+        .filter_map(|i| match i {
+            Input::Report(rel) => site.report(rel).map(|r| r.meta.year),
+            _ => None,
+        })
+        .collect();
+    let has = |i: Input| changed.contains(&i);
     jobs.iter()
-        .filter(|job| job_inputs(job, site).iter().any(|i| changed.contains(i)))
+        .filter(|job| match job {
+            Job::Index | Job::Feeds => has(Input::Listings),
+            Job::NotFound | Job::Statics => false,
+            Job::Report(rel) => has(Input::Report(rel.clone())),
+            Job::Agency(name) => has(Input::AgencyListing(name.clone())),
+            Job::Year(y) => years.contains(y) || has(Input::YearListing(*y)),
+            Job::PortalJson | Job::PortalCsv | Job::Search => has(Input::AnyReport),
+        })
         .cloned()
         .collect()
 }
@@ -602,12 +623,18 @@ impl Pipeline {
         } else {
             dependents(&self.pending, all_jobs, &self.site)
         };
-        let live: BTreeSet<&Job> = all_jobs.iter().collect();
+        // Jobs come and go only with reports, agencies and years, which
+        // change the listings (or with site.toml and the theme).
+        if !full && !self.pending.contains(&Input::Listings) {
+            return jobs;
+        }
+        let live: std::collections::HashSet<&Job> = all_jobs.iter().collect();
         let gone: BTreeSet<Job> = self
             .outputs
             .values()
-            .map(|(j, _)| j.clone())
+            .map(|(j, _)| j)
             .filter(|j| !live.contains(j))
+            .cloned()
             .collect();
         jobs.extend(gone);
         jobs
@@ -698,8 +725,13 @@ impl Pipeline {
             );
         }
         let years: BTreeSet<i64> = self.site.years.keys().copied().collect();
+        let cross = std::mem::take(&mut self.site).cross;
         self.site = crate::timing::time("serve: assemble", || {
-            Site::assemble(self.files.values().cloned().collect(), &self.settings.site)
+            Site::assemble_cached(
+                self.files.values().cloned().collect(),
+                &self.settings.site,
+                cross,
+            )
         });
         // A year page links to the years before and after it: when a year
         // appears or goes, its neighbours change.
@@ -863,6 +895,13 @@ mod tests {
         for (changed, expected) in cases {
             let changed: BTreeSet<Input> = changed.into_iter().collect();
             assert_eq!(dependents(&changed, &jobs, &site), expected, "{changed:?}");
+            // The same as reading the dependency map job by job.
+            let by_map: Vec<Job> = jobs
+                .iter()
+                .filter(|job| job_inputs(job, &site).iter().any(|i| changed.contains(i)))
+                .cloned()
+                .collect();
+            assert_eq!(by_map, expected, "{changed:?}");
         }
     }
 }

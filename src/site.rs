@@ -101,6 +101,8 @@ pub struct Site {
     pub agencies: BTreeMap<String, Agency>,
     /// Every year: its reports (indexes into `reports`, by agency).
     pub years: BTreeMap<i64, Vec<usize>>,
+    /// The year-to-year findings of each agency, for the next assembly.
+    pub(crate) cross: crate::report::rules::cross::CrossCache,
 }
 
 /// An agency of the portal.
@@ -116,12 +118,23 @@ pub struct Agency {
 impl Site {
     /// Orders the reports and runs the cross-report rules.
     pub fn assemble(files: Vec<LoadedFile>, config: &SiteConfig) -> Site {
+        Site::assemble_cached(files, config, Default::default())
+    }
+
+    /// [`Site::assemble`], reusing the year-to-year findings of agencies
+    /// whose reports did not change since the site `cross` came from.
+    pub fn assemble_cached(
+        files: Vec<LoadedFile>,
+        config: &SiteConfig,
+        mut cross: crate::report::rules::cross::CrossCache,
+    ) -> Site {
         let mut findings = Vec::new();
         let mut reports = Vec::new();
         for f in files {
             findings.extend(f.findings);
             reports.extend(f.report);
         }
+        let t = std::time::Instant::now();
         reports.sort_by(|a, b| {
             (
                 &a.meta.agency,
@@ -134,10 +147,18 @@ impl Site {
                     &b.source.rel,
                 ))
         });
-        findings.extend(crate::report::rules::cross::check_portal(&reports, config));
+        crate::timing::add("assemble: sort", t);
+        findings.extend(crate::timing::time("assemble: cross rules", || {
+            crate::report::rules::cross::check_portal_cached(&reports, config, &mut cross)
+        }));
+        let t = std::time::Instant::now();
         apply_acknowledgements(&reports, &mut findings);
-        unique_page_addresses(&reports, &mut findings);
-        diag::sort(&mut findings);
+        crate::timing::add("assemble: acknowledgements", t);
+        crate::timing::time("assemble: addresses", || {
+            unique_page_addresses(&reports, &mut findings)
+        });
+        crate::timing::time("assemble: sort findings", || diag::sort(&mut findings));
+        let t = std::time::Instant::now();
         let by_source = reports
             .iter()
             .enumerate()
@@ -148,12 +169,14 @@ impl Site {
         for (i, r) in reports.iter().enumerate() {
             years.entry(r.meta.year).or_default().push(i);
         }
+        crate::timing::add("assemble: maps", t);
         Site {
             reports,
             findings,
             by_source,
             agencies,
             years,
+            cross,
         }
     }
 
@@ -271,13 +294,17 @@ fn apply_acknowledgements(reports: &[Arc<Report>], findings: &mut Vec<Finding>) 
 
 /// Two reports that would be published at the same address.
 fn unique_page_addresses(reports: &[Arc<Report>], out: &mut Vec<Finding>) {
-    let mut seen: BTreeMap<String, &Report> = BTreeMap::new();
-    let mut by_path: Vec<&Report> = reports.iter().map(|r| &**r).collect();
-    by_path.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
-    for r in by_path {
-        let dir = report_dir(r);
-        match seen.get(&dir) {
-            Some(first) => out.push(Finding::error(
+    // By address; the first in path order keeps it.
+    let mut by_dir: std::collections::HashMap<String, Vec<&Report>> =
+        std::collections::HashMap::with_capacity(reports.len());
+    for r in reports {
+        by_dir.entry(report_dir(r)).or_default().push(r);
+    }
+    for (dir, mut same) in by_dir.into_iter().filter(|(_, v)| v.len() > 1) {
+        same.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
+        let first = same[0];
+        for r in &same[1..] {
+            out.push(Finding::error(
                 &r.source.rel,
                 crate::content::yaml::Pos::new(1, 1),
                 crate::diag::codes::METADATA,
@@ -285,10 +312,58 @@ fn unique_page_addresses(reports: &[Arc<Report>], out: &mut Vec<Finding>) {
                     "与 {} 生成同一个网页地址 /{dir}：请修改其中一份的 slug",
                     first.source.rel
                 ),
-            )),
-            None => {
-                seen.insert(dir, r);
-            }
+            ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(fixture: &str) -> (Settings, Vec<LoadedFile>) {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(fixture);
+        let settings = Settings::new(&root, None, true).unwrap();
+        let files = load_all(&settings).unwrap();
+        (settings, files)
+    }
+
+    fn codes(site: &Site) -> Vec<String> {
+        site.findings.iter().map(|f| f.to_text()).collect()
+    }
+
+    #[test]
+    fn reassembling_with_the_cache_gives_the_findings_of_a_fresh_assembly() {
+        let (settings, files) = load("y1");
+        let fresh = Site::assemble(files.clone(), &settings.site);
+        assert!(
+            fresh.findings.iter().any(|f| f.rule == "Y1"),
+            "{:?}",
+            codes(&fresh)
+        );
+        // Same files: the cached findings.
+        let again = Site::assemble_cached(files.clone(), &settings.site, fresh.cross.clone());
+        assert_eq!(codes(&again), codes(&fresh));
+        // One report gone: the agency's rules run again (no Y1 with one year).
+        let fewer: Vec<LoadedFile> = files
+            .iter()
+            .filter(|f| !f.source.rel.ends_with("2021.md"))
+            .cloned()
+            .collect();
+        let cached = Site::assemble_cached(fewer.clone(), &settings.site, again.cross.clone());
+        assert_eq!(
+            codes(&cached),
+            codes(&Site::assemble(fewer, &settings.site))
+        );
+        assert!(!cached.findings.iter().any(|f| f.rule == "Y1"));
+        // A report re-read (a new load of the same file): run again, same result.
+        let reread: Vec<LoadedFile> = files
+            .iter()
+            .map(|f| load_file(&settings, &f.source))
+            .collect();
+        let cached = Site::assemble_cached(reread, &settings.site, cached.cross);
+        assert_eq!(codes(&cached), codes(&fresh));
     }
 }

@@ -265,6 +265,8 @@ pub fn render(
         .map(|(section, heading, line, events)| {
             let mut out = String::new();
             html::push_html(&mut out, events.into_iter());
+            // Kept for the life of the site: without the growth slack.
+            out.shrink_to_fit();
             Part {
                 section,
                 heading,

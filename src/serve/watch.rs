@@ -10,8 +10,9 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 use std::sync::mpsc::Sender;
 use std::time::Duration;
 
-/// Quiet time that ends a burst. Editors finish an atomic save well within it.
-pub const DEBOUNCE: Duration = Duration::from_millis(25);
+/// Quiet time that ends a burst. Editors finish an atomic save (write a
+/// temporary file, rename it over the report) within a millisecond.
+pub const DEBOUNCE: Duration = Duration::from_millis(10);
 
 pub type Watcher = Debouncer<notify::RecommendedWatcher, RecommendedCache>;
 

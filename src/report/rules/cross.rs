@@ -15,14 +15,48 @@ use std::sync::Arc;
 /// Narrative this similar to last year's (Jaccard of character 4-grams) is "copied" (Y4).
 pub const SIMILARITY_THRESHOLD: f64 = 0.8;
 
+/// The findings of the year-to-year rules (Y1–Y4) of each agency with the
+/// reports they came from. They read nothing but the agency's reports, so
+/// an agency whose reports are the same loaded files keeps its findings
+/// when a watcher re-assembles the site after one edit.
+#[derive(Clone, Debug, Default)]
+pub struct CrossCache {
+    agencies: BTreeMap<String, (Vec<Arc<Report>>, Vec<Finding>)>,
+}
+
 /// Runs every cross-report rule over the portal.
 pub fn check_portal(reports: &[Arc<Report>], site: &SiteConfig) -> Vec<Finding> {
+    check_portal_cached(reports, site, &mut CrossCache::default())
+}
+
+/// [`check_portal`], taking the Y1–Y4 findings of unchanged agencies from
+/// `cache` (and leaving this run's there).
+pub fn check_portal_cached(
+    reports: &[Arc<Report>],
+    site: &SiteConfig,
+    cache: &mut CrossCache,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let by_agency = index(reports);
+    let arcs: std::collections::HashMap<usize, &Arc<Report>> = reports
+        .iter()
+        .map(|r| (Arc::as_ptr(r) as usize, r))
+        .collect();
+    let previous = std::mem::take(&mut cache.agencies);
     // Each agency's consecutive years, agencies in parallel, findings in agency order.
-    let per_agency: Vec<Vec<Finding>> = by_agency
+    let per_agency: Vec<(String, Vec<Arc<Report>>, Vec<Finding>)> = by_agency
         .par_iter()
-        .map(|(_, years)| {
+        .map(|(name, years)| {
+            let from: Vec<Arc<Report>> = years
+                .values()
+                .map(|r| Arc::clone(arcs[&(*r as *const Report as usize)]))
+                .collect();
+            if let Some((old, found)) = previous.get(*name)
+                && old.len() == from.len()
+                && old.iter().zip(&from).all(|(a, b)| Arc::ptr_eq(a, b))
+            {
+                return (name.to_string(), from, found.clone());
+            }
             let mut out = Vec::new();
             for pair in years.values().collect::<Vec<_>>().windows(2) {
                 let (prev, cur) = (pair[0], pair[1]);
@@ -34,10 +68,13 @@ pub fn check_portal(reports: &[Arc<Report>], site: &SiteConfig) -> Vec<Finding> 
                 y3_item_counts_follow_last_year(prev, cur, &mut out);
                 y4_not_copied_from_last_year(prev, cur, &mut out);
             }
-            out
+            (name.to_string(), from, out)
         })
         .collect();
-    out.extend(per_agency.into_iter().flatten());
+    for (name, from, found) in per_agency {
+        out.extend(found.iter().cloned());
+        cache.agencies.insert(name, (from, found));
+    }
     c1_consolidated_equals_its_members(&by_agency, &site.agencies, &mut out);
     c2_one_report_per_agency_and_year(reports, &mut out);
     c3_required_agencies_report_every_year(reports, &by_agency, &site.required_agencies, &mut out);
@@ -47,13 +84,16 @@ pub fn check_portal(reports: &[Arc<Report>], site: &SiteConfig) -> Vec<Finding> 
 
 /// Reports by agency and year (the first file in path order when there are two: C2).
 fn index(reports: &[Arc<Report>]) -> BTreeMap<&str, BTreeMap<i64, &Report>> {
-    let mut sorted: Vec<&Report> = reports.iter().map(|r| &**r).collect();
-    sorted.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
     let mut out: BTreeMap<&str, BTreeMap<i64, &Report>> = BTreeMap::new();
-    for r in sorted {
+    for r in reports.iter().map(|r| &**r) {
         out.entry(r.meta.agency.as_str())
             .or_default()
             .entry(r.meta.year)
+            .and_modify(|first| {
+                if r.source.rel < first.source.rel {
+                    *first = r
+                }
+            })
             .or_insert(r);
     }
     out
@@ -259,6 +299,8 @@ pub fn fingerprint(text: &str) -> Vec<u64> {
     hashes.sort_unstable();
     hashes.dedup();
     hashes.truncate(256);
+    // Kept for the life of the site: without the slack of every 4-gram.
+    hashes.shrink_to_fit();
     hashes
 }
 
