@@ -190,7 +190,7 @@ pub fn build_site(
     }
     let reused = carried.len();
     let record = crate::timing::time("manifest entries", || {
-        record(&jobs, &prints, plan, &produced, staging.dir())
+        record(&jobs, &prints, plan, &produced, staging.dir(), version)
     })
     .map_err(|e| BuildError::Io(anyhow::Error::new(e).context("无法读取刚写入的文件")))?;
     let files = record.jobs.values().map(|j| j.files.len()).sum();
@@ -272,6 +272,7 @@ fn record(
     plan: Plan,
     produced: &[Produced],
     staging: &Path,
+    version: String,
 ) -> std::io::Result<Manifest> {
     use rayon::prelude::*;
     let entries: Vec<(String, FileEntry)> = produced
@@ -284,7 +285,7 @@ fn record(
         })
         .collect::<std::io::Result<_>>()?;
     let mut manifest = Manifest {
-        version: manifest::version(),
+        version,
         output: String::new(),
         jobs: plan.carried_jobs.into_iter().collect(),
     };
