@@ -430,6 +430,8 @@ pub struct Pipeline {
     /// The acknowledged findings of each file: shown on its page, they may
     /// change through another report (a cross-report rule).
     acknowledged: BTreeMap<String, Vec<String>>,
+    /// Whether `site` was assembled from `files` as they are.
+    site_current: bool,
 }
 
 /// One output of a run.
@@ -538,6 +540,7 @@ impl Pipeline {
             pending: [Input::Config].into(),
             deferred: Vec::new(),
             acknowledged: BTreeMap::new(),
+            site_current: false,
         }
     }
 
@@ -683,6 +686,13 @@ impl Pipeline {
 
     /// Brings the loaded state up to date with `changes` and records which inputs changed.
     fn reload(&mut self, changes: &[Change]) -> Result<(), Stop> {
+        // Edits that leave every report in its place (agency, year, file)
+        // patch the site instead of assembling it again.
+        let mut in_place = self.site_current
+            && !self.pending.contains(&Input::Config)
+            && changes.iter().all(|c| matches!(c, Change::Report(_)));
+        let mut edited = Vec::new();
+        self.site_current = false;
         if changes.contains(&Change::Config) {
             self.pending.insert(Input::Config);
         }
@@ -701,7 +711,11 @@ impl Pipeline {
         } else {
             for change in changes {
                 match change {
-                    Change::Report(path) => self.reload_report(path),
+                    Change::Report(path) => {
+                        let (rel, same_place) = self.reload_report(path);
+                        in_place &= same_place;
+                        edited.push(rel);
+                    }
                     Change::Rescan => {
                         let found =
                             content::discover(&self.settings.root, &self.settings.content_dir)
@@ -725,14 +739,21 @@ impl Pipeline {
             );
         }
         let years: BTreeSet<i64> = self.site.years.keys().copied().collect();
-        let cross = std::mem::take(&mut self.site).cross;
-        self.site = crate::timing::time("serve: assemble", || {
-            Site::assemble_cached(
-                self.files.values().cloned().collect(),
-                &self.settings.site,
-                cross,
-            )
-        });
+        let patched = in_place
+            && crate::timing::time("serve: patch site", || {
+                self.site.replace(&self.files, &edited, &self.settings.site)
+            });
+        if !patched {
+            let cross = std::mem::take(&mut self.site).cross;
+            self.site = crate::timing::time("serve: assemble", || {
+                Site::assemble_cached(
+                    self.files.values().cloned().collect(),
+                    &self.settings.site,
+                    cross,
+                )
+            });
+        }
+        self.site_current = true;
         // A year page links to the years before and after it: when a year
         // appears or goes, its neighbours change.
         let now: BTreeSet<i64> = self.site.years.keys().copied().collect();
@@ -761,8 +782,10 @@ impl Pipeline {
         Ok(())
     }
 
-    /// Re-reads one report file (or forgets it when it is gone).
-    fn reload_report(&mut self, path: &Path) {
+    /// Re-reads one report file (or forgets it when it is gone). Returns its
+    /// source path and whether the report was and still is readable with
+    /// the same agency and year (its place in the site is the same).
+    fn reload_report(&mut self, path: &Path) -> (String, bool) {
         let source = content::source_path(&self.settings.root, &self.settings.content_dir, path);
         let old = self.files.remove(&source.rel);
         let new = (path.is_file() && content::is_report_file(path))
@@ -785,9 +808,14 @@ impl Pipeline {
         }
         self.pending.insert(Input::Report(source.rel.clone()));
         self.pending.insert(Input::AnyReport);
+        let same_place = match (&old_key, &new_key) {
+            (Some(a), Some(b)) => a.agency == b.agency && a.year == b.year,
+            _ => false,
+        };
         if let Some(f) = new {
-            self.files.insert(source.rel, f);
+            self.files.insert(source.rel.clone(), f);
         }
+        (source.rel, same_place)
     }
 
     /// The source files currently loaded.

@@ -180,6 +180,48 @@ impl Site {
         }
     }
 
+    /// Takes in new versions of the reports at `edited` that kept their
+    /// agency and year (so the order of reports, the agencies and the years
+    /// stay as they are) and runs the rules across reports again. `files`
+    /// are all the loaded files, the edited ones included. Returns false,
+    /// changing nothing, when a report is not where it was: then assemble.
+    pub fn replace(
+        &mut self,
+        files: &BTreeMap<String, LoadedFile>,
+        edited: &[String],
+        config: &SiteConfig,
+    ) -> bool {
+        let mut reports = self.reports.clone();
+        for rel in edited {
+            let (Some(&i), Some(new)) = (
+                self.by_source.get(rel),
+                files.get(rel).and_then(|f| f.report.as_ref()),
+            ) else {
+                return false;
+            };
+            let old = &reports[i];
+            if (&old.meta.agency, old.meta.year) != (&new.meta.agency, new.meta.year) {
+                return false;
+            }
+            reports[i] = Arc::clone(new);
+        }
+        let mut findings: Vec<Finding> = files
+            .values()
+            .flat_map(|f| f.findings.iter().cloned())
+            .collect();
+        findings.extend(crate::report::rules::cross::check_portal_cached(
+            &reports,
+            config,
+            &mut self.cross,
+        ));
+        apply_acknowledgements(&reports, &mut findings);
+        unique_page_addresses(&reports, &mut findings);
+        diag::sort(&mut findings);
+        self.reports = reports;
+        self.findings = findings;
+        true
+    }
+
     /// The report read from `rel` (`content/…/2021.md`).
     pub fn report(&self, rel: &str) -> Option<&Report> {
         self.by_source.get(rel).map(|&i| &*self.reports[i])
@@ -365,5 +407,46 @@ mod tests {
             .collect();
         let cached = Site::assemble_cached(reread, &settings.site, cached.cross);
         assert_eq!(codes(&cached), codes(&fresh));
+    }
+
+    #[test]
+    fn patching_an_edited_report_in_place_gives_the_assembled_site() {
+        let (settings, files) = load("y1");
+        let mut site = Site::assemble(files.clone(), &settings.site);
+        let rel = "content/测试局/2022.md";
+        let file = files.iter().find(|f| f.source.rel == rel).unwrap().clone();
+        let original = std::fs::read_to_string(&file.source.path).unwrap();
+        let mut files: BTreeMap<String, LoadedFile> = files
+            .into_iter()
+            .map(|f| (f.source.rel.clone(), f))
+            .collect();
+        let y1 = |site: &Site| codes(site).iter().any(|c| c.contains("[Y1]"));
+        assert!(y1(&site));
+        for (what, text) in [
+            // Another figure: Y1 still fails.
+            (
+                "figure",
+                original.replace("punishment: 64", "punishment: 65"),
+            ),
+            // Last year's carried-forward figures: Y1 holds, the sums of table 三 no longer do.
+            (
+                "carried over",
+                original.replace(
+                    "carried_over: [1, 1, 0, 0, 1, 0, 3]",
+                    "carried_over: [1, 2, 0, 0, 1, 0, 4]",
+                ),
+            ),
+        ] {
+            assert_ne!(text, original, "{what}");
+            files.insert(rel.into(), load_text(&settings, &file.source, &text));
+            assert!(site.replace(&files, &[rel.to_string()], &settings.site));
+            let assembled = Site::assemble(files.values().cloned().collect(), &settings.site);
+            assert_eq!(codes(&site), codes(&assembled), "{what}");
+            assert_eq!(y1(&site), what == "figure", "{what}: {:?}", codes(&site));
+        }
+        // A report that moved to another year cannot be patched in.
+        let moved = original.replace("year: 2022", "year: 2023");
+        files.insert(rel.into(), load_text(&settings, &file.source, &moved));
+        assert!(!site.replace(&files, &[rel.to_string()], &settings.site));
     }
 }

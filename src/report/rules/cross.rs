@@ -412,12 +412,20 @@ fn c1_table(report: &Report, members: &[&Report], id: TableId, out: &mut Vec<Fin
 
 /// C2: two reports for the same agency and year.
 pub fn c2_one_report_per_agency_and_year(reports: &[Arc<Report>], out: &mut Vec<Finding>) {
-    let mut by_path: Vec<&Report> = reports.iter().map(|r| &**r).collect();
-    by_path.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
-    let mut seen: BTreeMap<(&str, i64), &Report> = BTreeMap::new();
-    for r in by_path {
-        match seen.get(&(r.meta.agency.as_str(), r.meta.year)) {
-            Some(first) => out.push(
+    // By agency and year; the first in path order is the report.
+    let mut by_year: std::collections::HashMap<(&str, i64), Vec<&Report>> =
+        std::collections::HashMap::with_capacity(reports.len());
+    for r in reports {
+        by_year
+            .entry((r.meta.agency.as_str(), r.meta.year))
+            .or_default()
+            .push(r);
+    }
+    for mut same in by_year.into_values().filter(|v| v.len() > 1) {
+        same.sort_by(|a, b| a.source.rel.cmp(&b.source.rel));
+        let first = same[0];
+        for r in &same[1..] {
+            out.push(
                 Finding::error(
                     &r.source.rel,
                     r.meta.year_pos,
@@ -428,10 +436,7 @@ pub fn c2_one_report_per_agency_and_year(reports: &[Arc<Report>], out: &mut Vec<
                     ),
                 )
                 .hint("如果这是更正后的版本，请删除或合并旧文件；如果年度写错了，请改正 year"),
-            ),
-            None => {
-                seen.insert((r.meta.agency.as_str(), r.meta.year), r);
-            }
+            );
         }
     }
 }
