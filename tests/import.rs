@@ -65,11 +65,12 @@ fn parse(text: &str) -> Report {
 fn cells(report: &Report) -> Vec<(String, Vec<String>)> {
     let mut out = Vec::new();
     for table in report.tables.iter().flatten() {
-        for (spec, row) in table.spec.rows.iter().zip(&table.rows) {
+        for (r, (spec, row)) in table.spec.rows.iter().zip(&table.rows).enumerate() {
             let shown = row
                 .cells
                 .iter()
-                .map(|c| match (&c.value, &c.note) {
+                .enumerate()
+                .map(|(col, c)| match (&c.value, table.note(r, col)) {
                     (Value::Blank, _) => "~".to_string(),
                     (Value::NotApplicable, _) => "/".to_string(),
                     (Value::Number(n), None) => n.to_string(),

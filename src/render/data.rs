@@ -104,7 +104,8 @@ fn table_data(table: &Table) -> TableData<'_> {
             .rows
             .iter()
             .zip(&table.rows)
-            .map(|(spec, row)| RowData {
+            .enumerate()
+            .map(|(r, (spec, row))| RowData {
                 key: spec.key(),
                 label: spec.label,
                 group: spec.group,
@@ -113,14 +114,20 @@ fn table_data(table: &Table) -> TableData<'_> {
                     .columns
                     .iter()
                     .zip(&row.cells)
-                    .map(|(col, cell)| cell_data(col.label, col.key, cell))
+                    .enumerate()
+                    .map(|(c, (col, cell))| cell_data(col.label, col.key, cell, table.note(r, c)))
                     .collect(),
             })
             .collect(),
     }
 }
 
-fn cell_data<'a>(column: &'static str, column_key: &'static str, cell: &'a Cell) -> CellData<'a> {
+fn cell_data<'a>(
+    column: &'static str,
+    column_key: &'static str,
+    cell: &Cell,
+    note: Option<&'a str>,
+) -> CellData<'a> {
     let (value, state) = match &cell.value {
         Value::Number(n) => (Some(*n), "number"),
         Value::NotApplicable => (None, "not_applicable"),
@@ -131,7 +138,7 @@ fn cell_data<'a>(column: &'static str, column_key: &'static str, cell: &'a Cell)
         column_key,
         value,
         state,
-        note: cell.note.as_deref(),
+        note,
         computed: cell.origin == Origin::Computed,
     }
 }
@@ -160,14 +167,14 @@ pub fn table_csv(table: &Table) -> Vec<u8> {
                 "数值".into(),
                 "备注".into(),
             ]);
-            for (spec, row) in table.spec.rows.iter().zip(&table.rows) {
-                for (col, cell) in spec.columns.iter().zip(&row.cells) {
+            for (r, (spec, row)) in table.spec.rows.iter().zip(&table.rows).enumerate() {
+                for (c, (col, cell)) in spec.columns.iter().zip(&row.cells).enumerate() {
                     put(vec![
                         spec.group.unwrap_or_default().into(),
                         spec.label.into(),
                         col.label.into(),
                         value_text(cell),
-                        cell.note.as_deref().unwrap_or_default().to_string(),
+                        table.note(r, c).unwrap_or_default().to_string(),
                     ]);
                 }
             }
@@ -177,7 +184,7 @@ pub fn table_csv(table: &Table) -> Vec<u8> {
             let mut header = vec!["项目".to_string(), "分项".into(), "细项".into()];
             header.extend(columns.iter().map(|c| c.label.to_string()));
             put(header);
-            for (spec, row) in table.spec.rows.iter().zip(&table.rows) {
+            for (r, (spec, row)) in table.spec.rows.iter().zip(&table.rows).enumerate() {
                 let (a, b, c) = match (spec.section, spec.group) {
                     (Some(s), Some(g)) => (s, g, spec.label),
                     (Some(s), None) => (s, spec.label, ""),
@@ -185,9 +192,9 @@ pub fn table_csv(table: &Table) -> Vec<u8> {
                     (None, None) => (spec.label, "", ""),
                 };
                 let mut record = vec![a.to_string(), b.to_string(), c.to_string()];
-                record.extend(row.cells.iter().map(|cell| {
+                record.extend(row.cells.iter().enumerate().map(|(col, cell)| {
                     let mut t = value_text(cell);
-                    if let Some(n) = &cell.note {
+                    if let Some(n) = table.note(r, col) {
                         t.push_str(&format!("（{n}）"));
                     }
                     t
@@ -285,10 +292,10 @@ fn report_cells_csv(r: &Report) -> Vec<u8> {
     let format = r.meta.format.map(Format::key).unwrap_or("");
     let year = r.meta.year.to_string();
     for t in r.tables.iter().flatten() {
-        for (spec, row) in t.spec.rows.iter().zip(&t.rows) {
+        for (ri, (spec, row)) in t.spec.rows.iter().zip(&t.rows).enumerate() {
             let key = spec.key();
-            for (col, cell) in spec.columns.iter().zip(&row.cells) {
-                let d = cell_data(col.label, col.key, cell);
+            for (ci, (col, cell)) in spec.columns.iter().zip(&row.cells).enumerate() {
+                let d = cell_data(col.label, col.key, cell, t.note(ri, ci));
                 // Writing to a Vec cannot fail.
                 let _ = w.write_record([
                     r.meta.agency.as_str(),

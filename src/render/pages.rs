@@ -446,7 +446,6 @@ fn sum_table(reports: &[&Report], id: TableId) -> Option<Table> {
                         } else {
                             Value::Number(sum)
                         },
-                        note: None,
                         pos: first.pos,
                         origin: Origin::Written,
                     }
@@ -458,6 +457,7 @@ fn sum_table(reports: &[&Report], id: TableId) -> Option<Table> {
         spec: first.spec,
         pos: first.pos,
         rows,
+        notes: Vec::new(),
     })
 }
 

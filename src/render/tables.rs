@@ -64,7 +64,13 @@ pub struct NumberStyle<'a> {
     pub fee_label: Option<&'a str>,
 }
 
-fn td(cell: &Cell, headers: String, colspan: usize, fixed_decimals: Option<u8>) -> FormCell {
+fn td(
+    cell: &Cell,
+    note: Option<&str>,
+    headers: String,
+    colspan: usize,
+    fixed_decimals: Option<u8>,
+) -> FormCell {
     let (text, class) = match &cell.value {
         Value::Blank | Value::Invalid => (String::new(), "blank"),
         Value::NotApplicable => ("/".to_string(), "na"),
@@ -83,7 +89,7 @@ fn td(cell: &Cell, headers: String, colspan: usize, fixed_decimals: Option<u8>) 
     FormCell {
         header: false,
         text,
-        note: cell.note.as_ref().map(|n| format!("（{n}）")),
+        note: note.map(|n| format!("（{n}）")),
         headers: Some(headers),
         rowspan: 1,
         colspan,
@@ -142,7 +148,13 @@ fn table2(table: &Table, format: Format, style: NumberStyle) -> FormTable {
                 .then_some(style.fee_decimals)
                 .flatten();
             let headers = format!("t2-b{block} t2-b{block}-c{c} {row_id}");
-            cells.push(td(&table.rows[r].cells[c], headers, spans[c], fixed));
+            cells.push(td(
+                &table.rows[r].cells[c],
+                table.note(r, c),
+                headers,
+                spans[c],
+                fixed,
+            ));
         }
         body.push(cells);
     }
@@ -246,7 +258,13 @@ fn table3(table: &Table) -> FormTable {
             }
             headers.push(col_id(c));
             headers.extend(row_headers.iter().cloned());
-            let mut cell = td(&table.rows[r].cells[c], headers.join(" "), 1, None);
+            let mut cell = td(
+                &table.rows[r].cells[c],
+                table.note(r, c),
+                headers.join(" "),
+                1,
+                None,
+            );
             if spec.role == RowRole::OutcomeTotal || c == T3_COLUMNS.len() - 1 {
                 cell.class = if cell.class == "number" {
                     "total"
@@ -299,7 +317,13 @@ fn table4(table: &Table) -> FormTable {
             }
             headers.push(g.to_string());
             headers.push(col(g, c));
-            let mut cell = td(&table.rows[r].cells[c], headers.join(" "), 1, None);
+            let mut cell = td(
+                &table.rows[r].cells[c],
+                table.note(r, c),
+                headers.join(" "),
+                1,
+                None,
+            );
             if c == T4_COLUMNS.len() - 1 && cell.class == "number" {
                 cell.class = "total";
             }

@@ -268,17 +268,42 @@ struct Member {
 }
 
 fn compress(name: &'static str, text: &str) -> Member {
-    let mut enc = flate2::write::DeflateEncoder::new(
-        Vec::with_capacity(text.len() / 3),
-        flate2::Compression::fast(),
-    );
-    let _ = enc.write_all(text.as_bytes());
     Member {
         name,
         crc: crc32fast::hash(text.as_bytes()),
         size: text.len() as u32,
-        data: enc.finish().unwrap_or_default(),
+        data: deflate(text.as_bytes()),
     }
+}
+
+/// Raw deflate with one compressor per thread: a new compressor allocates and
+/// clears ~300 KB of tables, which cost more than compressing a sheet.
+fn deflate(input: &[u8]) -> Vec<u8> {
+    use flate2::{Compress, Compression, FlushCompress, Status};
+    thread_local! {
+        static COMPRESSOR: std::cell::RefCell<Compress> =
+            std::cell::RefCell::new(Compress::new(Compression::fast(), false));
+    }
+    COMPRESSOR.with(|c| {
+        let mut c = c.borrow_mut();
+        c.reset();
+        let mut out = Vec::with_capacity(input.len() / 3 + 64);
+        loop {
+            let done = c.total_in() as usize;
+            match c.compress_vec(&input[done..], &mut out, FlushCompress::Finish) {
+                Ok(Status::StreamEnd) => return out,
+                Ok(_) => out.reserve(out.capacity().max(1024)),
+                // Not reachable with a valid compressor; an empty member
+                // would make a broken workbook, so fall back to a fresh one.
+                Err(_) => {
+                    let mut enc =
+                        flate2::write::DeflateEncoder::new(Vec::new(), Compression::fast());
+                    let _ = enc.write_all(input);
+                    return enc.finish().unwrap_or_default();
+                }
+            }
+        }
+    })
 }
 
 /// The parts that are the same in every workbook, compressed once.

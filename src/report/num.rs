@@ -14,11 +14,11 @@ const MAX_MANTISSA: i128 = 999_999_999_999_999;
 
 /// A decimal number: `mantissa × 10^-scale`, e.g. `1.2350` = (12350, 4).
 ///
-/// Packed to 8-byte alignment: an `i128` would align every cell of every
-/// report to 16 bytes (96 bytes a cell instead of 64 with the note boxed;
-/// 2 million cells in a 10,000-report portal).
+/// Packed to 2-byte alignment: an `i128` would align every cell of every
+/// report to 16 bytes (a 10,000-report portal holds ~2.5 million cells; see
+/// `Cell` for the size this buys).
 #[derive(Clone, Copy, Debug, Default)]
-#[repr(C, packed(8))]
+#[repr(C, packed(2))]
 pub struct Num {
     mantissa: i128,
     scale: u8,

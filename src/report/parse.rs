@@ -9,7 +9,9 @@
 use super::num::{Num, NumError};
 use super::schema::{CellKind, ColumnSpec, Format, RowRole, RowSpec, TableSpec};
 use super::suggest::{Candidate, did_you_mean};
-use super::{Acknowledgement, Cell, Date, Meta, Origin, Report, Row, RowState, Table, Value};
+use super::{
+    Acknowledgement, Cell, CellNote, Date, Meta, Origin, Report, Row, RowState, Table, Value,
+};
 use crate::content::yaml::{self, Key, Node, NodeKind, Pos};
 use crate::content::{self, SourcePath};
 use crate::diag::{Finding, codes};
@@ -534,6 +536,7 @@ impl Parser<'_> {
                     cells: r.columns.iter().map(|_| Cell::blank(key.pos)).collect(),
                 })
                 .collect(),
+            notes: Vec::new(),
         };
         let mut walk = TableWalk {
             spec,
@@ -746,8 +749,19 @@ impl TableWalk<'_> {
         let cols = spec.columns;
         let has_total = self.spec.has_total_column;
         let other_row = self.other.row(spec.path).map(|(_, r)| r);
-        let row = &mut self.table.rows[index];
+        let Table { rows, notes, .. } = &mut *self.table;
+        let row = &mut rows[index];
         row.pos = node.pos;
+        notes.retain(|n| usize::from(n.row) != index);
+        let mut note = |col: usize, text: Option<Box<str>>| {
+            if let Some(text) = text {
+                notes.push(CellNote {
+                    row: index as u16,
+                    col: col as u16,
+                    text,
+                });
+            }
+        };
         if spec.scalar {
             if let NodeKind::Seq(items) = &node.kind {
                 if other_row.is_some_and(|o| !o.scalar && o.columns.len() == items.len()) {
@@ -771,7 +785,9 @@ impl TableWalk<'_> {
                 return;
             }
             row.state = RowState::Present;
-            row.cells[0] = cell(p, node, &cols[0], &place);
+            let (value, text) = cell(p, node, &cols[0], &place);
+            row.cells[0] = value;
+            note(0, text);
             return;
         }
         let NodeKind::Seq(items) = &node.kind else {
@@ -845,12 +861,13 @@ impl TableWalk<'_> {
         }
         row.state = RowState::Present;
         for (c, item) in items.iter().enumerate() {
-            row.cells[c] = cell(p, item, &cols[c], &format!("{place} · {}", cols[c].label));
+            let (value, text) = cell(p, item, &cols[c], &format!("{place} · {}", cols[c].label));
+            row.cells[c] = value;
+            note(c, text);
         }
         if items.len() == full - 1 {
             row.cells[full - 1] = Cell {
                 value: Value::Blank,
-                note: None,
                 pos: node.pos,
                 origin: Origin::Computed,
             };
@@ -902,14 +919,15 @@ fn labels(cols: &[ColumnSpec]) -> String {
     cols.iter().map(|c| c.label).collect::<Vec<_>>().join("、")
 }
 
-/// Reads one cell: a number, blank, "/", or `{ value, note }`.
-fn cell(p: &mut Parser, node: &Node, col: &ColumnSpec, place: &str) -> Cell {
+/// Reads one cell: a number, blank, "/", or `{ value, note }`; and its note.
+fn cell(p: &mut Parser, node: &Node, col: &ColumnSpec, place: &str) -> (Cell, Option<Box<str>>) {
     let mut out = Cell::blank(node.pos);
+    let mut note = None;
     let entries = match &node.kind {
         NodeKind::Map(entries) => entries,
         _ => {
             out.value = value(p, node, col, place);
-            return out;
+            return (out, None);
         }
     };
     let mut saw_value = false;
@@ -930,9 +948,9 @@ fn cell(p: &mut Parser, node: &Node, col: &ColumnSpec, place: &str) -> Cell {
             }
             "note" => match &v.kind {
                 NodeKind::Str { text, .. } if !text.trim().is_empty() => {
-                    out.note = Some(strip_brackets(text.trim()).into())
+                    note = Some(strip_brackets(text.trim()).into())
                 }
-                NodeKind::Number(t) => out.note = Some(t.as_str().into()),
+                NodeKind::Number(t) => note = Some(t.as_str().into()),
                 NodeKind::Null | NodeKind::Str { .. } => {}
                 _ => {
                     p.error(
@@ -966,7 +984,7 @@ fn cell(p: &mut Parser, node: &Node, col: &ColumnSpec, place: &str) -> Cell {
         .hint = Some("写成 { value: 22, note: \"其中修订16件\" }".into());
         out.value = Value::Invalid;
     }
-    out
+    (out, note)
 }
 
 /// A note written with its own brackets, `（其中修订16件）`, is stored without them.

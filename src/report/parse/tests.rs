@@ -179,7 +179,10 @@ fn blank_na_and_notes_are_kept_apart() {
     let cells = &t.rows[1].cells;
     assert_eq!(cells[0].value, Value::Blank);
     assert_eq!(cells[1].value, Value::NotApplicable);
-    assert_eq!(cells[2].display(), "22（其中修订16件）");
+    assert_eq!(cells[2].display(), "22");
+    assert_eq!(t.note(1, 2), Some("其中修订16件"));
+    assert_eq!(t.note(1, 1), None);
+    assert_eq!(t.notes.len(), 1);
 }
 
 #[test]

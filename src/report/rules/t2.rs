@@ -229,7 +229,7 @@ pub fn t2_7_procurement_amount_has_unit(file: &str, t: &Table, out: &mut Vec<Fin
     let Value::Number(n) = c.value else {
         return;
     };
-    let has_unit = c.note.as_deref().is_some_and(|n| n.contains('元'));
+    let has_unit = t.note(r, 1).is_some_and(|n| n.contains('元'));
     if !n.is_zero() && !has_unit {
         out.push(
             Finding::warning(
