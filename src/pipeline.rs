@@ -44,8 +44,11 @@ pub enum Input {
     Theme,
     /// One report (its tables, narrative and metadata), by source path.
     Report(String),
-    /// Any report: its cells or its text (portal-wide data and the search index).
+    /// Any report: its cells, metadata or text (the search index).
     AnyReport,
+    /// Any report's metadata and cells, not its text (`data/reports.json`,
+    /// `data/cells.csv`): see [`data_print`].
+    AnyReportData,
     /// What listings show of each report: agency, year, title, date, address,
     /// key figures; and which reports exist.
     Listings,
@@ -72,7 +75,8 @@ pub fn job_inputs(job: &Job, site: &Site) -> Vec<Input> {
                     .map(|r| Input::Report(r.source.rel.clone())),
             );
         }
-        Job::PortalJson | Job::PortalCsv | Job::Search => inputs.push(Input::AnyReport),
+        Job::PortalJson | Job::PortalCsv => inputs.push(Input::AnyReportData),
+        Job::Search => inputs.push(Input::AnyReport),
     }
     inputs
 }
@@ -100,7 +104,8 @@ pub fn dependents(changed: &BTreeSet<Input>, jobs: &[Job], site: &Site) -> Vec<J
             Job::Report(rel) => has(Input::Report(rel.clone())),
             Job::Agency(name) => has(Input::AgencyListing(name.clone())),
             Job::Year(y) => years.contains(y) || has(Input::YearListing(*y)),
-            Job::PortalJson | Job::PortalCsv | Job::Search => has(Input::AnyReport),
+            Job::PortalJson | Job::PortalCsv => has(Input::AnyReportData),
+            Job::Search => has(Input::AnyReport),
         })
         .cloned()
         .collect()
@@ -118,6 +123,8 @@ struct InputPrints<'a> {
     report: std::collections::HashMap<&'a str, Hash>,
     /// By index into `site.reports`: the report's [`ListingKey`].
     listing: Vec<Hash>,
+    /// By index into `site.reports`: the report's [`data_print`].
+    data: Vec<Hash>,
     /// Which agencies (with their addresses) and years exist.
     shape: Hash,
 }
@@ -181,6 +188,7 @@ impl<'a> InputPrints<'a> {
             .par_iter()
             .map(|r| hash(format!("{:?}", listing_key(r)).as_bytes()))
             .collect();
+        let data = site.reports.par_iter().map(|r| data_print(r)).collect();
         let mut shape = Hasher::default();
         for (name, a) in &site.agencies {
             shape
@@ -196,6 +204,7 @@ impl<'a> InputPrints<'a> {
             theme: theme.fingerprint,
             report,
             listing,
+            data,
             shape: shape.finish(),
         }
     }
@@ -209,6 +218,11 @@ impl<'a> InputPrints<'a> {
             Input::AnyReport => {
                 for r in &self.site.reports {
                     h.hash(self.report[r.source.rel.as_str()]);
+                }
+            }
+            Input::AnyReportData => {
+                for d in &self.data {
+                    h.hash(*d);
                 }
             }
             Input::Listings => {
@@ -286,6 +300,56 @@ fn listing_key(r: &Report) -> ListingKey {
         dir: report_dir(r),
         figures: r.figures(),
     }
+}
+
+/// A hash of what the portal-wide data files show of a report: its metadata,
+/// address and cells, not its narrative (`render::data::report_data` and the
+/// rows of `data/cells.csv` read nothing else). A narrative edit, the most
+/// common one, leaves the two largest files of the portal as they are.
+pub fn data_print(r: &Report) -> Hash {
+    use crate::report::Value;
+    let m = &r.meta;
+    let mut h = Hasher::default();
+    h.bytes(
+        format!(
+            "{:?}",
+            (
+                &m.agency,
+                m.year,
+                &m.title,
+                m.format,
+                m.published,
+                &r.source.rel,
+                report_dir(r)
+            )
+        )
+        .as_bytes(),
+    );
+    for t in &r.tables {
+        let Some(t) = t else {
+            h.bytes(b"-");
+            continue;
+        };
+        h.bytes(t.spec.key.as_bytes());
+        for row in &t.rows {
+            h.bytes(&[row.state as u8]);
+            for c in &row.cells {
+                let (tag, (mantissa, scale)) = match c.value {
+                    Value::Blank => (0u8, (0, 0)),
+                    Value::NotApplicable => (1, (0, 0)),
+                    Value::Number(n) => (2, n.parts()),
+                    Value::Invalid => (3, (0, 0)),
+                };
+                h.0.update(&[tag, scale, c.origin as u8]);
+                h.0.update(&mantissa.to_le_bytes());
+            }
+        }
+        for n in &t.notes {
+            h.hash(u128::from(n.row) << 16 | u128::from(n.col))
+                .bytes(n.text.as_bytes());
+        }
+    }
+    h.finish()
 }
 
 /// A hash of an output file's bytes (XXH3, 128 bits): equal hashes, equal files.
@@ -808,6 +872,11 @@ impl Pipeline {
         }
         self.pending.insert(Input::Report(source.rel.clone()));
         self.pending.insert(Input::AnyReport);
+        let data =
+            |f: &Option<LoadedFile>| f.as_ref().and_then(|f| f.report.as_deref()).map(data_print);
+        if data(&old) != data(&new) {
+            self.pending.insert(Input::AnyReportData);
+        }
         let same_place = match (&old_key, &new_key) {
             (Some(a), Some(b)) => a.agency == b.agency && a.year == b.year,
             _ => false,
@@ -882,8 +951,9 @@ mod tests {
         };
         let report = |r: &str| Input::Report(r.into());
         let text_edit = vec![report("content/a/2021.md"), Input::AnyReport];
+        let cell_edit = [text_edit.clone(), vec![Input::AnyReportData]].concat();
         let figure_edit = [
-            text_edit.clone(),
+            cell_edit.clone(),
             vec![
                 Input::Listings,
                 Input::AgencyListing("a".into()),
@@ -894,6 +964,14 @@ mod tests {
         let cases: Vec<(Vec<Input>, Vec<Job>)> = vec![
             (
                 text_edit,
+                vec![
+                    Job::Search,
+                    Job::Report("content/a/2021.md".into()),
+                    Job::Year(2021),
+                ],
+            ),
+            (
+                cell_edit,
                 vec![
                     Job::PortalJson,
                     Job::PortalCsv,

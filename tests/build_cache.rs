@@ -130,10 +130,30 @@ fn each_edit_rewrites_only_its_files_and_equals_a_clean_build() {
         "示例区示例局/index.html",
         "index.html",
         "static/style.css",
+        // The portal-wide data files hold no narrative.
+        "data/cells.csv",
+        "data/reports.json",
     ] {
         assert!(s.kept(kept), "narrative: {kept} was rewritten");
     }
     assert!(s.rewritten.len() < 10, "narrative: {:?}", s.rewritten);
+
+    // A cell that is no headline figure: the report and the data files,
+    // not the listings.
+    f.site.edit(
+        "content/示例区示例局/2021.md",
+        "normative_documents: [3, 1, 12]",
+        "normative_documents: [3, 1, 13]",
+    );
+    let s = f.step("cell", &[]);
+    for rewritten in [
+        "示例区示例局/2021/index.html",
+        "data/cells.csv",
+        "data/reports.json",
+    ] {
+        assert!(!s.kept(rewritten), "cell: {rewritten} was kept");
+    }
+    assert!(s.kept("index.html") && s.kept("示例区示例局/index.html"));
 
     // A headline figure: also the listings.
     f.site.edit(

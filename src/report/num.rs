@@ -80,6 +80,11 @@ impl Num {
         })
     }
 
+    /// The mantissa and the number of decimals (`1.2350` → (12350, 4)).
+    pub fn parts(&self) -> (i128, u8) {
+        (self.mantissa, self.scale)
+    }
+
     /// True when written without a decimal point.
     pub fn is_integer(&self) -> bool {
         self.scale == 0
