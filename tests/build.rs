@@ -347,3 +347,83 @@ fn build_output_has_no_live_reload_and_no_inline_script() {
         }
     }
 }
+
+#[test]
+fn a_new_portal_from_init_builds_and_git_ignores_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("portal");
+    let gongkai = || assert_cmd::Command::cargo_bin("gongkai").unwrap();
+    let ok = |out: std::process::Output| {
+        let text = String::from_utf8_lossy(&out.stdout).to_string()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{text}");
+        text
+    };
+    ok(gongkai().arg("init").arg(&root).output().unwrap());
+    ok(gongkai()
+        .arg("--root")
+        .arg(&root)
+        .args(["new", "某某区某某局", "2023"])
+        .output()
+        .unwrap());
+    let built = ok(gongkai()
+        .arg("--root")
+        .arg(&root)
+        .arg("build")
+        .output()
+        .unwrap());
+    assert!(built.contains("已生成 1 份报告"), "{built}");
+    assert!(root.join("public/index.html").is_file());
+    assert!(root.join(".public.gongkai-manifest").is_file());
+    // Only the sources are for version control.
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .current_dir(&root)
+            .args(args)
+            .output()
+            .expect("git");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    git(&["init", "-q", "."]);
+    let status = git(&[
+        "-c",
+        "core.quotepath=false",
+        "status",
+        "--porcelain",
+        "--untracked-files=all",
+    ]);
+    let mut listed: Vec<&str> = status.lines().collect();
+    listed.sort();
+    assert_eq!(
+        listed,
+        [
+            "?? .gitignore",
+            "?? content/某某区某某局/2023.md",
+            "?? site.toml"
+        ],
+        "{status}"
+    );
+    // A second init changes nothing; an existing .gitignore is the owner's.
+    assert!(
+        !gongkai()
+            .arg("init")
+            .arg(&root)
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    let other = dir.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join(".gitignore"), "# mine\n").unwrap();
+    ok(gongkai().arg("init").arg(&other).output().unwrap());
+    assert_eq!(
+        std::fs::read_to_string(other.join(".gitignore")).unwrap(),
+        "# mine\n"
+    );
+}

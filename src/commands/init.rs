@@ -28,6 +28,10 @@ police = ""        # 公安机关备案号
 # group = "区政府部门"
 "#;
 
+/// The generated site and what `build` keeps beside it (the manifest of the
+/// incremental build, staging folders of an interrupted build) are not sources.
+const GITIGNORE: &str = "/public/\n/.public.gongkai-*\n";
+
 pub fn run(dir: &Path) -> Result<ExitCode> {
     let config = dir.join("site.toml");
     if config.exists() {
@@ -36,6 +40,12 @@ pub fn run(dir: &Path) -> Result<ExitCode> {
     std::fs::create_dir_all(dir.join("content"))
         .with_context(|| format!("无法创建 {}", dir.join("content").display()))?;
     std::fs::write(&config, SITE_TOML).with_context(|| format!("无法写入 {}", config.display()))?;
+    // An existing .gitignore is the owner's: left as it is.
+    let ignore = dir.join(".gitignore");
+    if !ignore.exists() {
+        std::fs::write(&ignore, GITIGNORE)
+            .with_context(|| format!("无法写入 {}", ignore.display()))?;
+    }
     println!("已新建门户：{}", dir.display());
     println!(
         "下一步：gongkai --root {} new <机关名称> <年度>",
