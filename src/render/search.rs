@@ -130,15 +130,37 @@ struct Meta {
 
 /// The index files for every report of the site.
 pub fn index_files(site: &Site) -> Vec<OutputFile> {
+    use rayon::prelude::*;
+    // The terms of a batch of reports are found in parallel while the batch
+    // before is added to the postings (in report order); only two batches of
+    // term sets are in memory at once.
+    const BATCH: usize = 128;
     let shards = shard_count(site.reports.len());
     let mut postings: Vec<BTreeMap<String, Vec<u32>>> = vec![BTreeMap::new(); shards as usize];
-    for (id, r) in site.reports.iter().enumerate() {
-        for term in terms(&text_of(r)) {
-            postings[(hash(&term) % shards) as usize]
-                .entry(term)
-                .or_default()
-                .push(id as u32);
+    let mut add = |first: usize, sets: Vec<BTreeSet<String>>| {
+        for (i, set) in sets.into_iter().enumerate() {
+            for term in set {
+                postings[(hash(&term) % shards) as usize]
+                    .entry(term)
+                    .or_default()
+                    .push((first + i) as u32);
+            }
         }
+    };
+    let mut before: Option<(usize, Vec<BTreeSet<String>>)> = None;
+    for (b, batch) in site.reports.chunks(BATCH).enumerate() {
+        let (sets, ()) = rayon::join(
+            || batch.par_iter().map(|r| terms(&text_of(r))).collect(),
+            || {
+                if let Some((first, sets)) = before.take() {
+                    add(first, sets);
+                }
+            },
+        );
+        before = Some((b * BATCH, sets));
+    }
+    if let Some((first, sets)) = before {
+        add(first, sets);
     }
     let mut files = vec![OutputFile {
         path: "search/meta.json".into(),
