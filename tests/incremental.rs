@@ -85,8 +85,18 @@ fn every_kind_of_edit_gives_the_full_build() {
         "## 六、其他需要报告的事项\n\n补充说明。\n",
     );
     let c = f.report("content/示例区示例局/2021.md");
-    // Its page, its year's page (which sums its cells), the portal data (JSON and CSV) and the search index.
-    assert_eq!(f.step("narrative", &[c]), 5);
+    // Its page, its year's page (which sums its cells) and the search index;
+    // not the portal data (JSON and CSV), which hold no narrative.
+    assert_eq!(f.step("narrative", &[c]), 3);
+
+    // A cell that is no headline figure: also the portal data.
+    f.site.edit(
+        "content/示例区示例局/2021.md",
+        "normative_documents: [3, 1, 12]",
+        "normative_documents: [3, 1, 13]",
+    );
+    let c = f.report("content/示例区示例局/2021.md");
+    assert_eq!(f.step("cell", &[c]), 5);
 
     // A headline figure: the page and the index.
     f.site.edit(
