@@ -3,7 +3,10 @@
 //! from the previous output. After every step of a series of edits the
 //! output is byte-identical to `gongkai build --clean` of the same sources;
 //! files that did not change keep their inode (they were not rewritten),
-//! and the ones that did change got a new one.
+//! and the ones that did change got a new one. The output an incremental
+//! build replaces is kept as the spare, which the next one writes into: it
+//! must still be that output byte for byte (no file it shares with the live
+//! output was ever written into).
 
 mod common;
 use common::{Site, tree};
@@ -39,6 +42,10 @@ struct Step {
     /// Files that are new or were rewritten.
     rewritten: Vec<String>,
     stderr: String,
+    /// The build wrote into the spare of the build before.
+    reused_spare: bool,
+    /// The build kept the output it replaced as its spare.
+    kept_spare: bool,
 }
 
 impl Step {
@@ -62,6 +69,12 @@ impl Fixture {
     /// clean build of the same sources, and tells which files were kept.
     fn step(&self, what: &str, args: &[&str]) -> Step {
         let before = inodes(&self.out);
+        let before_tree = match self.out.exists() {
+            true => tree(&self.out),
+            false => Vec::new(),
+        };
+        let spare = self.site.path().join(".public.gongkai-spare");
+        let spare_ino = std::fs::metadata(&spare).map(|m| m.ino()).ok();
         let out = self.out.to_str().unwrap();
         let run = self
             .site
@@ -83,6 +96,16 @@ impl Fixture {
                 .collect();
             panic!("{what}: the incremental build differs from a clean one in {differ:?}");
         }
+        let kept_spare = spare.exists();
+        if kept_spare {
+            assert_eq!(
+                tree(&spare),
+                before_tree,
+                "{what}: the spare is not the output the build replaced"
+            );
+        }
+        let reused_spare =
+            spare_ino.is_some() && std::fs::metadata(&self.out).map(|m| m.ino()).ok() == spare_ino;
         let after = inodes(&self.out);
         let (kept, rewritten) = after
             .iter()
@@ -92,6 +115,8 @@ impl Fixture {
             kept: kept.into_iter().map(|(p, _)| p).collect(),
             rewritten: rewritten.into_iter().map(|(p, _)| p).collect(),
             stderr: run.stderr(),
+            reused_spare,
+            kept_spare,
         }
     }
 }
@@ -146,6 +171,10 @@ fn each_edit_rewrites_only_its_files_and_equals_a_clean_build() {
         "normative_documents: [3, 1, 13]",
     );
     let s = f.step("cell", &[]);
+    assert!(
+        s.reused_spare && s.kept_spare,
+        "cell: the spare was not used"
+    );
     for rewritten in [
         "示例区示例局/2021/index.html",
         "data/cells.csv",
@@ -218,9 +247,11 @@ fn each_edit_rewrites_only_its_files_and_equals_a_clean_build() {
             .contains("changed")
     );
 
-    // --clean writes every file anew.
+    // --clean writes every file anew, and keeps no spare (its files would
+    // all be copies).
     let s = f.step("--clean", &["--clean"]);
     assert!(s.kept.is_empty(), "{:?}", s.kept);
+    assert!(!s.reused_spare && !s.kept_spare);
 }
 
 #[test]

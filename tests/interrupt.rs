@@ -54,13 +54,18 @@ fn set_title(root: &Path, title: &str) {
     std::fs::write(path, text + "\n").unwrap();
 }
 
-/// Leftovers of killed builds beside the output (`.out.gongkai-new-…`).
+/// Leftovers of killed builds beside the output (`.out.gongkai-new-…`; the
+/// manifest and the spare of an incremental build are not leftovers).
 fn leftovers(parent: &Path) -> Vec<String> {
     std::fs::read_dir(parent)
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".gongkai-") && !n.ends_with(".gongkai-manifest"))
+        .filter(|n| {
+            n.contains(".gongkai-")
+                && !n.ends_with(".gongkai-manifest")
+                && !n.ends_with(".gongkai-spare")
+        })
         .collect()
 }
 

@@ -109,7 +109,7 @@ pub fn build_site(
         &settings.root.join("themes"),
     ];
     let staging = crate::timing::time("staging begin", || {
-        Staging::begin(&settings.output_dir, &protected)
+        Staging::begin(&settings.output_dir, &protected, !clean)
     })
     .map_err(BuildError::Io)?;
     let target = staging.target().to_path_buf();
@@ -189,12 +189,30 @@ pub fn build_site(
         return build_site(settings, theme, site, progress, true);
     }
     let reused = carried.len();
+    // A reused staging folder (the spare) still holds files of an older output.
+    let kept: std::collections::HashSet<&str> = plan
+        .carried
+        .iter()
+        .map(|f| f.path.as_str())
+        .chain(produced.iter().map(|p| p.path.as_str()))
+        .collect();
+    if let Err(e) = crate::timing::time("remove others", || staging.remove_others(&kept)) {
+        staging.abort();
+        return Err(BuildError::Io(
+            anyhow::Error::new(e).context("写入输出文件失败"),
+        ));
+    }
+    drop(kept);
     let record = crate::timing::time("manifest entries", || {
         record(&jobs, &prints, plan, &produced, staging.dir(), version)
     })
     .map_err(|e| BuildError::Io(anyhow::Error::new(e).context("无法读取刚写入的文件")))?;
     let files = record.jobs.values().map(|j| j.files.len()).sum();
-    crate::timing::time("staging commit", || staging.commit()).map_err(BuildError::Io)?;
+    // The replaced output is kept for the next build when it shares most of
+    // its files with the new one (after a full build it would double the
+    // disk space).
+    let keep_spare = !clean && reused * 2 >= files;
+    crate::timing::time("staging commit", || staging.commit(keep_spare)).map_err(BuildError::Io)?;
     if let Some(output) = manifest::folder_id(&target) {
         let record = Manifest { output, ..record };
         // Without a manifest the next build is a full one: nothing is lost.
