@@ -172,23 +172,29 @@ pub fn index_files(site: &Site) -> Vec<OutputFile> {
         })
         .unwrap_or_default(),
     }];
-    for (s, shard) in postings.into_iter().enumerate() {
-        let encoded: BTreeMap<String, Vec<u32>> = shard
-            .into_iter()
-            .map(|(term, ids)| {
-                let deltas = ids.iter().scan(0u32, |prev, &id| {
-                    let d = id - *prev;
-                    *prev = id;
-                    Some(d)
-                });
-                (term, deltas.collect())
-            })
-            .collect();
-        files.push(OutputFile {
-            path: format!("search/t-{s}.json"),
-            bytes: serde_json::to_vec(&encoded).unwrap_or_default(),
-        });
-    }
+    // Each shard is encoded on its own (in parallel, in shard order).
+    let shard_files: Vec<OutputFile> = postings
+        .into_par_iter()
+        .enumerate()
+        .map(|(s, shard)| {
+            let encoded: BTreeMap<String, Vec<u32>> = shard
+                .into_iter()
+                .map(|(term, ids)| {
+                    let deltas = ids.iter().scan(0u32, |prev, &id| {
+                        let d = id - *prev;
+                        *prev = id;
+                        Some(d)
+                    });
+                    (term, deltas.collect())
+                })
+                .collect();
+            OutputFile {
+                path: format!("search/t-{s}.json"),
+                bytes: serde_json::to_vec(&encoded).unwrap_or_default(),
+            }
+        })
+        .collect();
+    files.extend(shard_files);
     for (k, chunk) in site.reports.chunks(CHUNK).enumerate() {
         let docs: Vec<(&str, String, &str, i64)> = chunk
             .iter()
