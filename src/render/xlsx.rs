@@ -453,4 +453,54 @@ mod tests {
         assert_eq!(a, b, "deterministic");
         assert!(a.starts_with(b"PK"));
     }
+
+    /// The bytes of a workbook do not depend on what was compressed before
+    /// (on the same thread or another).
+    #[test]
+    fn a_workbook_is_the_same_whatever_came_before() {
+        let sheet = |n: u32| Sheet {
+            name: format!("表{n}"),
+            cells: (0..200)
+                .map(|i| Cell {
+                    row: i / 7,
+                    col: i % 7,
+                    rowspan: 1,
+                    colspan: 1,
+                    value: match i % 3 {
+                        0 => Value::Text(format!("第{}行标签{}", i * n, i % 5)),
+                        _ => Value::Number(f64::from(i * n % 97), 0),
+                    },
+                    style: Style::Data,
+                })
+                .collect(),
+            widths: vec![8.0; 7],
+        };
+        let props = Properties {
+            title: "t",
+            author: "a",
+            created: "2022-01-01".into(),
+        };
+        let alone = workbook(&props, &[sheet(1)]).unwrap();
+        for n in 2..6 {
+            let _ = workbook(&props, &[sheet(n), sheet(n + 1)]).unwrap();
+            assert_eq!(workbook(&props, &[sheet(1)]).unwrap(), alone, "after {n}");
+        }
+        // The same at the level of one part, after longer and shorter parts.
+        let text = |n: u32, len: u32| -> String {
+            (0..len)
+                .map(|i| {
+                    format!(
+                        "<c r=\"A{i}\" s=\"{}\"><v>{}</v></c>",
+                        i % 7,
+                        (i * n) % 1000
+                    )
+                })
+                .collect()
+        };
+        let part = deflate(text(3, 300).as_bytes());
+        for (n, len) in [(5, 2000), (3, 300), (7, 50), (3, 299), (11, 5000)] {
+            let _ = deflate(text(n, len).as_bytes());
+            assert_eq!(deflate(text(3, 300).as_bytes()), part, "after {n} × {len}");
+        }
+    }
 }
