@@ -75,6 +75,11 @@ impl Fixture {
         };
         let spare = self.site.path().join(".public.gongkai-spare");
         let spare_ino = std::fs::metadata(&spare).map(|m| m.ino()).ok();
+        // Held open so that its inode number cannot be given to another
+        // folder during the build: a file system with a journal reuses a
+        // freed inode at once, and a --clean build that deletes the spare
+        // and makes a new staging folder would look as if it had reused it.
+        let _spare_held = std::fs::File::open(&spare).ok();
         let out = self.out.to_str().unwrap();
         let run = self
             .site
