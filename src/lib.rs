@@ -15,6 +15,7 @@ pub mod config;
 pub mod content;
 pub mod diag;
 pub mod import;
+pub mod load_cache;
 pub mod manifest;
 pub mod output;
 pub mod pipeline;

@@ -766,7 +766,8 @@ impl Pipeline {
         if self.pending.contains(&Input::Config) {
             self.settings = Settings::new(&self.root, self.output.as_deref(), self.minify)
                 .map_err(|f| Stop::Findings(vec![f]))?;
-            let files = crate::site::load_all(&self.settings).map_err(Stop::Io)?;
+            let files = crate::site::load_all_cached(&self.settings, crate::site::CacheMode::Read)
+                .map_err(Stop::Io)?;
             self.files = files
                 .into_iter()
                 .map(|f| (f.source.rel.clone(), f))

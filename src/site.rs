@@ -7,6 +7,7 @@
 use crate::config::{Settings, SiteConfig};
 use crate::content::{self, SourcePath};
 use crate::diag::{self, Finding};
+use crate::load_cache::{self, LoadCache};
 use crate::report::Report;
 use crate::report::narrative::{self, MarkdownOptions};
 use crate::report::parse::parse_report;
@@ -29,21 +30,65 @@ pub struct LoadedFile {
 
 /// Reads, parses and checks one report file.
 pub fn load_file(settings: &Settings, source: &SourcePath) -> LoadedFile {
-    if let Some(f) = content::refusal(source) {
-        return LoadedFile {
+    load_file_cached(settings, source, None, false).0
+}
+
+/// [`load_file`], taking the report from the load cache when the file's
+/// bytes are the ones cached, and with `encode`, encoding a report worth
+/// keeping in the cache.
+pub fn load_file_cached(
+    settings: &Settings,
+    source: &SourcePath,
+    cache: Option<&LoadCache>,
+    encode: bool,
+) -> (LoadedFile, load_cache::Use) {
+    let failed = |f: Finding| {
+        let file = LoadedFile {
             source: source.clone(),
             report: None,
             findings: vec![f],
         };
+        (file, load_cache::Use::None)
+    };
+    if let Some(f) = content::refusal(source) {
+        return failed(f);
     }
-    match content::read_text(source) {
-        Ok(text) => load_text(settings, source, &text),
-        Err(f) => LoadedFile {
+    let bytes = match content::read_bytes(source) {
+        Ok(bytes) => bytes,
+        Err(f) => return failed(f),
+    };
+    // Nothing to look up and nothing to keep: no need to hash the bytes.
+    let Some(cache) = cache.filter(|c| encode || !c.is_empty()) else {
+        return match content::decode_text(source, &bytes) {
+            Ok(text) => (load_text(settings, source, &text), load_cache::Use::None),
+            Err(f) => failed(f),
+        };
+    };
+    let bytes_hash = crate::pipeline::hash(&bytes);
+    let t = std::time::Instant::now();
+    if let Some(mut report) = cache.get(&source.rel, bytes_hash) {
+        report.source = source.clone();
+        crate::timing::add("load: from the load cache", t);
+        let file = LoadedFile {
             source: source.clone(),
-            report: None,
-            findings: vec![f],
-        },
+            report: Some(Arc::new(report)),
+            findings: Vec::new(),
+        };
+        return (file, load_cache::Use::Hit(bytes_hash));
     }
+    let text = match content::decode_text(source, &bytes) {
+        Ok(text) => text,
+        Err(f) => return failed(f),
+    };
+    let file = load_text(settings, source, &text);
+    let keep = match &file.report {
+        Some(report) if encode && file.findings.is_empty() => load_cache::encode(report)
+            .map_or(load_cache::Use::None, |e| {
+                load_cache::Use::Fresh(bytes_hash, e)
+            }),
+        _ => load_cache::Use::None,
+    };
+    (file, keep)
 }
 
 /// Parses and checks the text of one report file (the fuzz targets start here).
@@ -86,6 +131,41 @@ pub fn load_text(settings: &Settings, source: &SourcePath, text: &str) -> Loaded
 pub fn load_all(settings: &Settings) -> std::io::Result<Vec<LoadedFile>> {
     let sources = content::discover(&settings.root, &settings.content_dir)?;
     Ok(sources.par_iter().map(|s| load_file(settings, s)).collect())
+}
+
+/// How [`load_all_cached`] uses the load cache.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CacheMode {
+    /// Read it, and write what changed (`build`).
+    ReadWrite,
+    /// Read it, write nothing (`check`, `serve`).
+    Read,
+    /// Load every file anew and write a new cache (`build --clean`).
+    Renew,
+}
+
+/// [`load_all`] through the load cache (see [`crate::load_cache`]).
+pub fn load_all_cached(settings: &Settings, mode: CacheMode) -> std::io::Result<Vec<LoadedFile>> {
+    let sources = content::discover(&settings.root, &settings.content_dir)?;
+    let cache = crate::timing::time("load: read the load cache", || match mode {
+        CacheMode::Renew => LoadCache::empty(settings),
+        CacheMode::ReadWrite | CacheMode::Read => LoadCache::read(settings),
+    });
+    let (files, uses): (Vec<LoadedFile>, Vec<load_cache::Use>) = sources
+        .par_iter()
+        .map(|s| load_file_cached(settings, s, Some(&cache), mode != CacheMode::Read))
+        .unzip();
+    if mode != CacheMode::Read {
+        crate::timing::time("load: write the load cache", || {
+            let uses: Vec<_> = files
+                .iter()
+                .map(|f| f.source.rel.as_str())
+                .zip(&uses)
+                .collect();
+            cache.write(settings, &uses)
+        });
+    }
+    Ok(files)
 }
 
 /// The whole portal: every readable report and every finding.

@@ -325,6 +325,10 @@ fn a_damaged_or_foreign_manifest_means_a_full_build() {
     beside.sort();
     assert_eq!(
         beside,
-        [".clean.gongkai-manifest", ".public.gongkai-manifest"]
+        [
+            ".clean.gongkai-manifest",
+            ".gongkai-cache",
+            ".public.gongkai-manifest"
+        ]
     );
 }

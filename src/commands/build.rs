@@ -8,7 +8,7 @@ use crate::pipeline::{Hash, Produced, Stop, job_fingerprints, render_into};
 use crate::render::Job;
 use crate::render::Renderer;
 use crate::render::theme::Theme;
-use crate::site::{Site, load_all};
+use crate::site::{CacheMode, Site, load_all_cached};
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -36,13 +36,20 @@ pub fn run(root: &Path, options: BuildOptions) -> Result<ExitCode> {
         Ok(s) => s,
         Err(code) => return Ok(code),
     };
-    let files = crate::timing::time("load (read, parse, check)", || load_all(&settings))
-        .with_context(|| format!("无法读取 {}", settings.content_dir.display()))?;
+    let mode = match clean {
+        true => CacheMode::Renew,
+        false => CacheMode::ReadWrite,
+    };
+    let files = crate::timing::time("load (read, parse, check)", || {
+        load_all_cached(&settings, mode)
+    })
+    .with_context(|| format!("无法读取 {}", settings.content_dir.display()))?;
     let site = crate::timing::time("assemble (cross rules)", || {
         Site::assemble(files, &settings.site)
     });
     print_findings(&site.findings, true);
     if site.has_errors() {
+        crate::timing::report();
         eprintln!("未生成网站：{} 保持不变。", settings.output_dir.display());
         return Ok(ExitCode::from(EXIT_FINDINGS));
     }

@@ -5,7 +5,7 @@ use crate::cli::OutputFormat;
 use crate::diag;
 use crate::render::theme::Theme;
 use crate::render::{Discard, RenderError, Renderer};
-use crate::site::{Site, load_all};
+use crate::site::{CacheMode, Site, load_all_cached};
 use anyhow::{Context, Result};
 use std::path::Path;
 use std::process::ExitCode;
@@ -22,7 +22,7 @@ pub fn run(root: &Path, format: OutputFormat) -> Result<ExitCode> {
             return Ok(ExitCode::from(EXIT_FINDINGS));
         }
     };
-    let files = load_all(&settings)
+    let files = load_all_cached(&settings, CacheMode::Read)
         .with_context(|| format!("无法读取 {}", settings.content_dir.display()))?;
     let mut site = Site::assemble(files, &settings.site);
     match Theme::load(&settings.root, &settings.site.theme) {
@@ -55,6 +55,7 @@ pub fn run(root: &Path, format: OutputFormat) -> Result<ExitCode> {
             }
         }
     }
+    crate::timing::report();
     Ok(ExitCode::from(if site.has_errors() {
         EXIT_FINDINGS
     } else {

@@ -28,9 +28,10 @@ police = ""        # 公安机关备案号
 # group = "区政府部门"
 "#;
 
-/// The generated site and what `build` keeps beside it (the manifest of the
-/// incremental build, staging folders of an interrupted build) are not sources.
-const GITIGNORE: &str = "/public/\n/.public.gongkai-*\n";
+/// The generated site, what `build` keeps beside it (the manifest of the
+/// incremental build, staging folders of an interrupted build) and the load
+/// cache are not sources.
+const GITIGNORE: &str = "/public/\n/.public.gongkai-*\n/.gongkai-cache*\n";
 
 pub fn run(dir: &Path) -> Result<ExitCode> {
     let config = dir.join("site.toml");

@@ -11,7 +11,7 @@ use yaml::Pos;
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// A report source file as found on disk.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SourcePath {
     /// Absolute (or root-joined) path, for reading.
     pub path: PathBuf,
@@ -155,6 +155,11 @@ pub fn refusal(src: &SourcePath) -> Option<Finding> {
 /// Reads a file as UTF-8 text: strips a BOM, turns CRLF and a lone CR into LF, and
 /// recognises the encodings office files really come in instead of guessing.
 pub fn read_text(src: &SourcePath) -> Result<String, Finding> {
+    decode_text(src, &read_bytes(src)?)
+}
+
+/// The bytes of a report file, or why they cannot be read.
+pub fn read_bytes(src: &SourcePath) -> Result<Vec<u8>, Finding> {
     let fail = |msg: String| Finding::error(&src.rel, Pos::new(1, 1), codes::ENCODING, msg);
     let too_large = |len: u64| {
         fail(format!(
@@ -173,7 +178,13 @@ pub fn read_text(src: &SourcePath) -> Result<String, Finding> {
         }
         Err(e) => return Err(fail(format!("无法读取文件：{e}"))),
     };
-    decode(&bytes).map_err(|e| {
+    Ok(bytes)
+}
+
+/// The text of a report file's bytes, or why they are not text.
+pub fn decode_text(src: &SourcePath, bytes: &[u8]) -> Result<String, Finding> {
+    let fail = |msg: String| Finding::error(&src.rel, Pos::new(1, 1), codes::ENCODING, msg);
+    decode(bytes).map_err(|e| {
         let f = fail(e.message);
         Finding { line: e.line, ..f }.hint(e.hint)
     })

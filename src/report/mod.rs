@@ -19,8 +19,11 @@ use num::Num;
 use schema::{Format, RowRole, RowSpec, TableId, TableSpec};
 
 /// A parsed report.
-#[derive(Clone, Debug)]
+/// Serialized only into the load cache (`load_cache`), never published.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Report {
+    /// Not in the load cache: the entry is looked up by this path.
+    #[serde(skip)]
     pub source: SourcePath,
     pub meta: Meta,
     /// Tables 二, 三, 四 in that order; `None` where the file has none.
@@ -51,7 +54,7 @@ impl Report {
 }
 
 /// Metadata from the front matter.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Meta {
     /// 机关名称
     pub agency: String,
@@ -81,7 +84,7 @@ pub struct Meta {
 
 /// A finding a report keeps on purpose, e.g. a wrong total in a report that
 /// must stay as it was published (`acknowledged:` in the front matter).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Acknowledgement {
     /// Rule id, e.g. `T3.1`.
     pub rule: String,
@@ -109,7 +112,9 @@ impl Acknowledgement {
 }
 
 /// A calendar date `YYYY-MM-DD`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Date {
     pub year: i32,
     pub month: u8,
@@ -151,8 +156,9 @@ impl std::fmt::Display for Date {
 }
 
 /// One official table as filled in by the report.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Table {
+    #[serde(with = "schema::spec_ref")]
     pub spec: &'static TableSpec,
     /// Where the table's key is written.
     pub pos: Pos,
@@ -165,14 +171,14 @@ pub struct Table {
 }
 
 /// The note of the cell at (`row`, `col`) of a table.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CellNote {
     pub row: u16,
     pub col: u16,
     pub text: Box<str>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Row {
     pub state: RowState,
     /// Where the row's value starts (the `[` of the list); for a missing row,
@@ -182,7 +188,7 @@ pub struct Row {
     pub cells: Vec<Cell>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum RowState {
     /// Written and well-formed.
     Present,
@@ -192,7 +198,7 @@ pub enum RowState {
     Invalid,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Cell {
     pub value: Value,
     pub pos: Pos,
@@ -227,18 +233,18 @@ impl Cell {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Value {
     /// Left empty (`~` or nothing): shown blank, counts as 0, warned about.
     Blank,
     /// `"/"`: not applicable, shown as "/", counts as 0.
     NotApplicable,
-    Number(Num),
+    Number(#[serde(with = "num::parts")] Num),
     /// Could not be read (already reported): the sums that need it are skipped.
     Invalid,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Origin {
     Written,
     /// A 总计 the author left out, computed from its parts.

@@ -7,14 +7,14 @@ use crate::diag::{Finding, Severity, codes};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 /// The body of a report, cut at its section headings.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Narrative {
     /// Parts in document order. A part starts at a level-1/2 heading; the
     /// first part may have no heading (text before the first section).
     pub parts: Vec<Part>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Part {
     /// Official section number 1–6 when the heading is one of the six (or an alias).
     pub section: Option<usize>,

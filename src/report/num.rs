@@ -216,6 +216,25 @@ impl serde::Serialize for Num {
     }
 }
 
+/// A number in the load cache (`load_cache`): its mantissa and scale,
+/// exactly (the `Serialize` above is for published JSON).
+pub mod parts {
+    use super::Num;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(n: &Num, s: S) -> Result<S::Ok, S::Error> {
+        n.parts().serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Num, D::Error> {
+        let (mantissa, scale) = <(i128, u8)>::deserialize(d)?;
+        if scale > 38 {
+            return Err(serde::de::Error::custom("scale out of range"));
+        }
+        Ok(Num { mantissa, scale })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

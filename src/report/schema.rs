@@ -5,10 +5,10 @@
 //! Everything that knows "which rows exist" reads these tables: the parser,
 //! the rules, the page layout, the data exports and `gongkai new`.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Which official format a report follows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Format {
     /// 国办公开办函〔2019〕60号 (年度报告格式（试行）): reports for 2019 and 2020.
     #[serde(rename = "2019")]
@@ -142,6 +142,31 @@ pub enum RowRole {
     OutcomeTotal,
     /// 四、结转下年度继续办理
     CarriedForward,
+}
+
+/// Every table spec, for [`spec_ref`].
+static ALL_SPECS: [&TableSpec; 5] = [&T2_2021, &T2_2019, &T3_2021, &T3_2019, &T4];
+
+/// A `&'static TableSpec` in the load cache: its place in [`ALL_SPECS`].
+pub mod spec_ref {
+    use super::{ALL_SPECS, TableSpec};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(spec: &&'static TableSpec, s: S) -> Result<S::Ok, S::Error> {
+        let i = ALL_SPECS
+            .iter()
+            .position(|t| std::ptr::eq(*t, *spec))
+            .ok_or_else(|| serde::ser::Error::custom("unknown table spec"))?;
+        (i as u8).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<&'static TableSpec, D::Error> {
+        let i = u8::deserialize(d)?;
+        ALL_SPECS
+            .get(usize::from(i))
+            .copied()
+            .ok_or_else(|| serde::de::Error::custom("unknown table spec"))
+    }
 }
 
 /// One official table in one format.

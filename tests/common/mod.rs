@@ -45,8 +45,16 @@ impl Site {
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with_env(&[], args)
+    }
+
+    /// [`Site::run`] with environment variables set.
+    pub fn run_with_env(&self, env: &[(&str, &str)], args: &[&str]) -> Run {
         let mut cmd = assert_cmd::Command::cargo_bin("gongkai").expect("binary");
         cmd.arg("--root").arg(self.path()).args(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         Run(cmd.output().expect("run gongkai"))
     }
 

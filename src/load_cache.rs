@@ -1,0 +1,250 @@
+//! The load cache: what loading each report file made (its parsed, checked
+//! report), kept between runs in `.gongkai-cache` at the site root, so that
+//! a build or a check reads, parses and checks again only the files that
+//! changed since.
+//!
+//! - An entry is used only for the same file path with the same bytes; the
+//!   cache as a whole only with the same `site.toml` settings (agencies
+//!   included) and the same gongkai executable ([`crate::manifest::version`]).
+//! - Only files that had no finding of their own are kept: a file with a
+//!   finding is loaded anew every time, so every message is made by the run
+//!   that prints it. The rules across reports run on every report each time.
+//! - A missing, damaged or foreign cache is ignored, and so is a cache that
+//!   cannot be written (a read-only checkout): it only saves time.
+//! - `build` writes it (after the load, whether the build then succeeds or
+//!   not); `check` and `serve` only read it; `build --clean` ignores it.
+
+use crate::config::Settings;
+use crate::pipeline::{Hash, hash};
+use crate::report::Report;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// File name at the site root.
+pub const FILE_NAME: &str = ".gongkai-cache";
+
+/// Start of the file: the format of the cache itself.
+const MAGIC: &[u8; 16] = b"gongkai-cache-1\n";
+
+/// The cached reports, by source path.
+#[derive(Default)]
+pub struct LoadCache {
+    key: Hash,
+    /// The file as read: each entry's report is decoded from a range of it.
+    data: Vec<u8>,
+    entries: HashMap<String, (Hash, Range<usize>)>,
+}
+
+/// What loading one file did with the cache.
+#[derive(Debug)]
+pub enum Use {
+    /// The file's report came from the cache (file bytes hashed as such).
+    Hit(Hash),
+    /// Loaded anew and worth keeping: the bytes' hash and the encoded report.
+    Fresh(Hash, Box<[u8]>),
+    /// Not to be kept (a finding, or no report).
+    None,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Stored<'a> {
+    key: Hash,
+    #[serde(borrow)]
+    entries: Vec<StoredEntry<'a>>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredEntry<'a> {
+    rel: &'a str,
+    bytes: Hash,
+    report: &'a [u8],
+}
+
+/// Where the cache of a site lives.
+pub fn path(settings: &Settings) -> PathBuf {
+    settings.root.join(FILE_NAME)
+}
+
+/// The key of every entry: this gongkai and the site's settings.
+fn key(settings: &Settings) -> Hash {
+    let text = format!(
+        "{}\n{:?}\n{:?}",
+        crate::manifest::version(),
+        settings.site,
+        settings.content_dir
+    );
+    hash(text.as_bytes())
+}
+
+impl LoadCache {
+    /// An empty cache for `settings` (what `--clean` starts from).
+    pub fn empty(settings: &Settings) -> LoadCache {
+        LoadCache {
+            key: key(settings),
+            ..LoadCache::default()
+        }
+    }
+
+    /// The cache of the site, or an empty one when there is none usable.
+    pub fn read(settings: &Settings) -> LoadCache {
+        let mut cache = LoadCache::empty(settings);
+        if let Ok(data) = std::fs::read(path(settings))
+            && let Some(entries) = index(&data, cache.key)
+        {
+            cache.entries = entries;
+            cache.data = data;
+        }
+        cache
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The report stored for the file at `rel` with bytes hashed `bytes`.
+    pub fn get(&self, rel: &str, bytes: Hash) -> Option<Report> {
+        let (h, range) = self.entries.get(rel)?;
+        if *h != bytes {
+            return None;
+        }
+        postcard::from_bytes(&self.data[range.clone()]).ok()
+    }
+
+    /// The encoded entry for `rel`, for writing it again.
+    fn encoded(&self, rel: &str) -> Option<&[u8]> {
+        self.entries.get(rel).map(|(_, r)| &self.data[r.clone()])
+    }
+
+    /// Writes the cache of this run's loads, when it differs from the one
+    /// read: `uses` has one entry per file loaded. Errors are ignored.
+    pub fn write(&self, settings: &Settings, uses: &[(&str, &Use)]) {
+        let mut entries = Vec::with_capacity(uses.len());
+        let mut changed = false;
+        for (rel, u) in uses {
+            match u {
+                Use::Hit(bytes) => {
+                    if let Some(report) = self.encoded(rel) {
+                        entries.push(StoredEntry {
+                            rel,
+                            bytes: *bytes,
+                            report,
+                        });
+                    }
+                }
+                Use::Fresh(bytes, report) => {
+                    changed = true;
+                    entries.push(StoredEntry {
+                        rel,
+                        bytes: *bytes,
+                        report,
+                    });
+                }
+                Use::None => {}
+            }
+        }
+        // Hits are a subset of the entries read: the same number means the
+        // same entries.
+        if !changed && entries.len() == self.entries.len() {
+            return;
+        }
+        let stored = Stored {
+            key: self.key,
+            entries,
+        };
+        let _ = write_atomically(&path(settings), &stored);
+    }
+}
+
+/// Encodes a report for the cache.
+pub fn encode(report: &Report) -> Option<Box<[u8]>> {
+    postcard::to_stdvec(report).ok().map(Vec::into_boxed_slice)
+}
+
+/// Checks the file's magic, checksum and key, and finds each entry's range.
+fn index(data: &[u8], key: Hash) -> Option<HashMap<String, (Hash, Range<usize>)>> {
+    let rest = data.strip_prefix(MAGIC)?;
+    let (payload, sum) = rest.split_at_checked(rest.len().checked_sub(16)?)?;
+    if hash(payload).to_le_bytes() != sum {
+        return None;
+    }
+    let stored: Stored = postcard::from_bytes(payload).ok()?;
+    if stored.key != key {
+        return None;
+    }
+    let base = data.as_ptr() as usize;
+    Some(
+        stored
+            .entries
+            .into_iter()
+            .map(|e| {
+                let start = e.report.as_ptr() as usize - base;
+                (e.rel.to_string(), (e.bytes, start..start + e.report.len()))
+            })
+            .collect(),
+    )
+}
+
+/// Writes the magic, the entries and their checksum to a new file, then
+/// renames it over the cache: a reader never sees half a cache.
+fn write_atomically(path: &Path, stored: &Stored) -> std::io::Result<()> {
+    use std::io::Write;
+    let tmp = path.with_file_name(format!("{FILE_NAME}.tmp-{}", std::process::id()));
+    let written = (|| {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        out.write_all(MAGIC)?;
+        let mut w = crate::pipeline::HashWriter::new(out);
+        postcard::to_io(stored, &mut w).map_err(std::io::Error::other)?;
+        let sum = w.hash();
+        let mut out = w.inner;
+        out.write_all(&sum.to_le_bytes())?;
+        out.flush()
+    })();
+    written
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&tmp);
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::SourcePath;
+
+    /// Every report of the repository and of the test fixtures comes out of
+    /// the cache exactly as loading made it.
+    #[test]
+    fn reports_round_trip_through_the_cache() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let settings = Settings::new(root, None, true).expect("settings");
+        let mut count = 0;
+        for dir in ["content", "tests/fixtures"] {
+            for entry in walkdir::WalkDir::new(root.join(dir)) {
+                let entry = entry.unwrap();
+                if entry.path().extension().is_none_or(|e| e != "md") {
+                    continue;
+                }
+                let rel = entry.path().strip_prefix(root).unwrap();
+                let source = SourcePath {
+                    path: entry.path().to_path_buf(),
+                    rel: rel.to_string_lossy().into_owned(),
+                    stem: rel.with_extension("").to_string_lossy().into_owned(),
+                };
+                let Ok(text) = crate::content::read_text(&source) else {
+                    continue;
+                };
+                let loaded = crate::site::load_text(&settings, &source, &text);
+                let Some(report) = loaded.report else {
+                    continue;
+                };
+                let mut back: Report = postcard::from_bytes(&encode(&report).unwrap()).unwrap();
+                back.source = source.clone();
+                assert_eq!(format!("{back:?}"), format!("{report:?}"), "{}", source.rel);
+                count += 1;
+            }
+        }
+        assert!(count > 20, "only {count} reports");
+    }
+}

@@ -1,0 +1,127 @@
+//! The load cache (`.gongkai-cache` at the site root): a build keeps each
+//! report file's parsed and checked report, and the next build or check
+//! takes from it the files whose bytes did not change. It only saves time:
+//! every result is the one loading every file anew gives (compared here
+//! with runs without a cache), whatever the cache holds.
+
+mod common;
+use common::{Run, Site, tree};
+
+const CACHE: &str = ".gongkai-cache";
+
+/// How many reports the run took from the load cache (its timings say).
+fn hits(run: &Run) -> usize {
+    let err = run.stderr();
+    let Some(line) = err.lines().find(|l| l.contains("from the load cache")) else {
+        return 0;
+    };
+    let count = line.rsplit('(').next().unwrap().trim_end_matches("×)");
+    count.parse().unwrap_or_else(|_| panic!("{line}"))
+}
+
+fn timed(site: &Site, args: &[&str]) -> Run {
+    site.run_with_env(&[("GONGKAI_TIMINGS", "1")], args)
+}
+
+/// `check --format json` without any cache (the cache is set aside and put back).
+fn check_without_cache(site: &Site) -> String {
+    let cache = site.path().join(CACHE);
+    let aside = site.path().join("cache-aside");
+    let had = std::fs::rename(&cache, &aside).is_ok();
+    let run = site.run(&["check", "--format", "json"]);
+    if had {
+        std::fs::rename(&aside, &cache).unwrap();
+    }
+    run.stdout()
+}
+
+#[test]
+fn unchanged_reports_come_from_the_cache_and_every_result_is_the_same() {
+    let site = Site::bundled();
+    let cache = site.path().join(CACHE);
+    let out = site.path().join("public");
+    let out = out.to_str().unwrap();
+    let build = |args: &[&str]| {
+        let run = timed(&site, &[&["build", "--output", out][..], args].concat());
+        assert!(run.code() == 0 || run.code() == 1, "{}", run.stderr());
+        run
+    };
+    let check = || {
+        let run = timed(&site, &["check", "--format", "json"]);
+        (hits(&run), run.stdout())
+    };
+
+    // `check` reads the cache but never writes it.
+    let (h, _) = check();
+    assert_eq!(h, 0);
+    assert!(!cache.exists(), "check wrote the load cache");
+
+    // The first build loads every file and writes the cache.
+    assert_eq!(hits(&build(&[])), 0);
+    assert!(cache.is_file());
+    let reports = walkdir::WalkDir::new(site.path().join("content"))
+        .into_iter()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "md")
+        })
+        .count();
+
+    // The next build and check take every report without a finding of its
+    // own from it, and say the same as without it.
+    let all = hits(&build(&[]));
+    assert!(all > 0 && all <= reports, "{all} of {reports}");
+    let (h, json) = check();
+    assert_eq!(h, all);
+    assert_eq!(json, check_without_cache(&site));
+
+    // An edit that breaks a total: that file is loaded anew and its error shown.
+    site.edit(
+        "content/示例区示例局/2021.md",
+        "received:     [39, 6, 1, 1, 5, 3, 55]",
+        "received:     [39, 6, 1, 1, 6, 3, 55]",
+    );
+    let (h, json) = check();
+    assert_eq!(h, all - 1);
+    assert!(json.contains("T3.1"), "{json}");
+    assert_eq!(json, check_without_cache(&site));
+    // A failed build still keeps the other reports in the cache.
+    let failed = build(&[]);
+    assert_eq!(failed.code(), 1);
+    assert_eq!(hits(&failed), all - 1);
+    site.edit(
+        "content/示例区示例局/2021.md",
+        "received:     [39, 6, 1, 1, 6, 3, 55]",
+        "received:     [39, 6, 1, 1, 5, 3, 55]",
+    );
+    assert_eq!(hits(&build(&[])), all - 1);
+    assert_eq!(hits(&build(&[])), all);
+
+    // A damaged cache is ignored, and replaced by a good one.
+    let bytes = std::fs::read(&cache).unwrap();
+    let mut damaged = bytes.clone();
+    let middle = damaged.len() / 2;
+    damaged[middle] ^= 0x55;
+    for broken in [&damaged[..], &bytes[..bytes.len() / 2], b"not a cache"] {
+        std::fs::write(&cache, broken).unwrap();
+        let (h, json) = check();
+        assert_eq!(h, 0);
+        assert_eq!(json, check_without_cache(&site));
+        assert_eq!(hits(&build(&[])), 0);
+        assert_eq!(hits(&build(&[])), all);
+    }
+
+    // Other settings: nothing is taken from the cache made under the old ones.
+    site.edit("site.toml", "title = \"", "title = \"新");
+    assert_eq!(hits(&build(&[])), 0);
+    assert_eq!(hits(&build(&[])), all);
+
+    // --clean loads every file anew; the output is the same as with the cache.
+    let cached = tree(std::path::Path::new(out));
+    assert_eq!(hits(&build(&["--clean"])), 0);
+    assert_eq!(tree(std::path::Path::new(out)), cached);
+    assert_eq!(hits(&build(&[])), all);
+}
