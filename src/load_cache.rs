@@ -1,5 +1,5 @@
 //! The load cache: what loading each report file made (its parsed, checked
-//! report), kept between runs in `.gongkai-cache` at the site root, so that
+//! report), kept between runs in `.gongkai-cache/` at the site root, so that
 //! a build or a check reads, parses and checks again only the files that
 //! changed since.
 //!
@@ -22,16 +22,27 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-/// File name at the site root.
-pub const FILE_NAME: &str = ".gongkai-cache";
+/// Folder at the site root.
+pub const DIR_NAME: &str = ".gongkai-cache";
 
-/// Start of the file: the format of the cache itself.
-const MAGIC: &[u8; 16] = b"gongkai-cache-1\n";
+/// The entries are spread over this many files by path, so that an edit
+/// rewrites one small file, not the whole cache.
+const SHARDS: u64 = 64;
+
+/// Start of each file: the format of the cache itself.
+const MAGIC: &[u8; 16] = b"gongkai-cache-2\n";
 
 /// The cached reports, by source path.
 #[derive(Default)]
 pub struct LoadCache {
     key: Hash,
+    /// One per shard (empty when the cache was not read).
+    shards: Vec<Shard>,
+}
+
+/// One file of the cache.
+#[derive(Default)]
+struct Shard {
     /// The file as read: each entry's report is decoded from a range of it.
     data: Vec<u8>,
     entries: HashMap<String, (Hash, Range<usize>)>,
@@ -64,7 +75,15 @@ struct StoredEntry<'a> {
 
 /// Where the cache of a site lives.
 pub fn path(settings: &Settings) -> PathBuf {
-    settings.root.join(FILE_NAME)
+    settings.root.join(DIR_NAME)
+}
+
+fn shard_of(rel: &str) -> usize {
+    (hash(rel.as_bytes()) % u128::from(SHARDS)) as usize
+}
+
+fn shard_file(dir: &Path, shard: usize) -> PathBuf {
+    dir.join(format!("{shard:02}"))
 }
 
 /// The key of every entry: this gongkai and the site's settings.
@@ -83,77 +102,114 @@ impl LoadCache {
     pub fn empty(settings: &Settings) -> LoadCache {
         LoadCache {
             key: key(settings),
-            ..LoadCache::default()
+            shards: Vec::new(),
         }
     }
 
     /// The cache of the site, or an empty one when there is none usable.
+    /// A damaged or foreign file only loses its own entries.
     pub fn read(settings: &Settings) -> LoadCache {
+        use rayon::prelude::*;
         let mut cache = LoadCache::empty(settings);
-        if let Ok(data) = std::fs::read(path(settings))
-            && let Some(entries) = index(&data, cache.key)
-        {
-            cache.entries = entries;
-            cache.data = data;
+        let dir = path(settings);
+        if !dir.is_dir() {
+            return cache;
         }
+        cache.shards = (0..SHARDS as usize)
+            .into_par_iter()
+            .map(|i| {
+                std::fs::read(shard_file(&dir, i))
+                    .ok()
+                    .and_then(|data| {
+                        let entries = index(&data, cache.key)?;
+                        Some(Shard { data, entries })
+                    })
+                    .unwrap_or_default()
+            })
+            .collect();
         cache
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.shards.iter().all(|s| s.entries.is_empty())
     }
 
     /// The report stored for the file at `rel` with bytes hashed `bytes`.
     pub fn get(&self, rel: &str, bytes: Hash) -> Option<Report> {
-        let (h, range) = self.entries.get(rel)?;
+        let shard = self.shards.get(shard_of(rel))?;
+        let (h, range) = shard.entries.get(rel)?;
         if *h != bytes {
             return None;
         }
-        postcard::from_bytes(&self.data[range.clone()]).ok()
+        postcard::from_bytes(&shard.data[range.clone()]).ok()
     }
 
-    /// The encoded entry for `rel`, for writing it again.
-    fn encoded(&self, rel: &str) -> Option<&[u8]> {
-        self.entries.get(rel).map(|(_, r)| &self.data[r.clone()])
-    }
-
-    /// Writes the cache of this run's loads, when it differs from the one
+    /// Writes the files of the cache whose entries differ from the ones
     /// read: `uses` has one entry per file loaded. Errors are ignored.
     pub fn write(&self, settings: &Settings, uses: &[(&str, &Use)]) {
-        let mut entries = Vec::with_capacity(uses.len());
-        let mut changed = false;
+        use rayon::prelude::*;
+        let dir = path(settings);
+        if !dir.is_dir() {
+            // A file in the way (or nothing): start a folder.
+            let _ = std::fs::remove_file(&dir);
+            if std::fs::create_dir(&dir).is_err() {
+                return;
+            }
+        }
+        // Files of writes that were interrupted.
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            if entry.file_name().to_string_lossy().contains(".tmp-") {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+        let mut by_shard: Vec<Vec<(&str, &Use)>> = vec![Vec::new(); SHARDS as usize];
         for (rel, u) in uses {
-            match u {
-                Use::Hit(bytes) => {
-                    if let Some(report) = self.encoded(rel) {
+            by_shard[shard_of(rel)].push((rel, u));
+        }
+        by_shard.par_iter().enumerate().for_each(|(i, uses)| {
+            let old = self.shards.get(i);
+            let mut entries = Vec::with_capacity(uses.len());
+            let mut changed = false;
+            for (rel, u) in uses {
+                match u {
+                    Use::Hit(bytes) => {
+                        let Some(shard) = old else { continue };
+                        if let Some((_, range)) = shard.entries.get(*rel) {
+                            entries.push(StoredEntry {
+                                rel,
+                                bytes: *bytes,
+                                report: &shard.data[range.clone()],
+                            });
+                        }
+                    }
+                    Use::Fresh(bytes, report) => {
+                        changed = true;
                         entries.push(StoredEntry {
                             rel,
                             bytes: *bytes,
                             report,
                         });
                     }
+                    Use::None => {}
                 }
-                Use::Fresh(bytes, report) => {
-                    changed = true;
-                    entries.push(StoredEntry {
-                        rel,
-                        bytes: *bytes,
-                        report,
-                    });
-                }
-                Use::None => {}
             }
-        }
-        // Hits are a subset of the entries read: the same number means the
-        // same entries.
-        if !changed && entries.len() == self.entries.len() {
-            return;
-        }
-        let stored = Stored {
-            key: self.key,
-            entries,
-        };
-        let _ = write_atomically(&path(settings), &stored);
+            // Hits are a subset of the entries read: the same number means
+            // the same entries.
+            let before = old.map_or(0, |s| s.entries.len());
+            if !changed && entries.len() == before && old.is_some_and(|s| !s.data.is_empty()) {
+                return;
+            }
+            let file = shard_file(&dir, i);
+            if entries.is_empty() {
+                let _ = std::fs::remove_file(&file);
+                return;
+            }
+            let stored = Stored {
+                key: self.key,
+                entries,
+            };
+            let _ = write_atomically(&file, &stored);
+        });
     }
 }
 
@@ -162,7 +218,7 @@ pub fn encode(report: &Report) -> Option<Box<[u8]>> {
     postcard::to_stdvec(report).ok().map(Vec::into_boxed_slice)
 }
 
-/// Checks the file's magic, checksum and key, and finds each entry's range.
+/// Checks a file's magic, checksum and key, and finds each entry's range.
 fn index(data: &[u8], key: Hash) -> Option<HashMap<String, (Hash, Range<usize>)>> {
     let rest = data.strip_prefix(MAGIC)?;
     let (payload, sum) = rest.split_at_checked(rest.len().checked_sub(16)?)?;
@@ -187,21 +243,17 @@ fn index(data: &[u8], key: Hash) -> Option<HashMap<String, (Hash, Range<usize>)>
 }
 
 /// Writes the magic, the entries and their checksum to a new file, then
-/// renames it over the cache: a reader never sees half a cache.
+/// renames it over the old one: a reader never sees half a file.
 fn write_atomically(path: &Path, stored: &Stored) -> std::io::Result<()> {
-    use std::io::Write;
-    let tmp = path.with_file_name(format!("{FILE_NAME}.tmp-{}", std::process::id()));
-    let written = (|| {
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-        out.write_all(MAGIC)?;
-        let mut w = crate::pipeline::HashWriter::new(out);
-        postcard::to_io(stored, &mut w).map_err(std::io::Error::other)?;
-        let sum = w.hash();
-        let mut out = w.inner;
-        out.write_all(&sum.to_le_bytes())?;
-        out.flush()
-    })();
-    written
+    let mut bytes = MAGIC.to_vec();
+    let bytes =
+        postcard::to_extend(stored, std::mem::take(&mut bytes)).map_err(std::io::Error::other)?;
+    let sum = hash(&bytes[MAGIC.len()..]);
+    let mut bytes = bytes;
+    bytes.extend_from_slice(&sum.to_le_bytes());
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = path.with_file_name(format!("{name}.tmp-{}", std::process::id()));
+    std::fs::write(&tmp, &bytes)
         .and_then(|()| std::fs::rename(&tmp, path))
         .inspect_err(|_| {
             let _ = std::fs::remove_file(&tmp);

@@ -1,4 +1,4 @@
-//! The load cache (`.gongkai-cache` at the site root): a build keeps each
+//! The load cache (`.gongkai-cache/` at the site root): a build keeps each
 //! report file's parsed and checked report, and the next build or check
 //! takes from it the files whose bytes did not change. It only saves time:
 //! every result is the one loading every file anew gives (compared here
@@ -6,6 +6,7 @@
 
 mod common;
 use common::{Run, Site, tree};
+use std::os::unix::fs::MetadataExt;
 
 const CACHE: &str = ".gongkai-cache";
 
@@ -58,7 +59,7 @@ fn unchanged_reports_come_from_the_cache_and_every_result_is_the_same() {
 
     // The first build loads every file and writes the cache.
     assert_eq!(hits(&build(&[])), 0);
-    assert!(cache.is_file());
+    assert!(cache.is_dir());
     let reports = walkdir::WalkDir::new(site.path().join("content"))
         .into_iter()
         .filter(|e| {
@@ -101,18 +102,39 @@ fn unchanged_reports_come_from_the_cache_and_every_result_is_the_same() {
     assert_eq!(hits(&build(&[])), all);
 
     // A damaged cache is ignored, and replaced by a good one.
-    let bytes = std::fs::read(&cache).unwrap();
-    let mut damaged = bytes.clone();
-    let middle = damaged.len() / 2;
-    damaged[middle] ^= 0x55;
-    for broken in [&damaged[..], &bytes[..bytes.len() / 2], b"not a cache"] {
-        std::fs::write(&cache, broken).unwrap();
+    let files: Vec<_> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(!files.is_empty());
+    let saved: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).unwrap()).collect();
+    type Damage = fn(&[u8]) -> Vec<u8>;
+    let damages: [Damage; 3] = [
+        |b| {
+            let mut b = b.to_vec();
+            let middle = b.len() / 2;
+            b[middle] ^= 0x55;
+            b
+        },
+        |b| b[..b.len() / 2].to_vec(),
+        |_| b"not a cache".to_vec(),
+    ];
+    for damage in damages {
+        for (file, bytes) in files.iter().zip(&saved) {
+            std::fs::write(file, damage(bytes)).unwrap();
+        }
         let (h, json) = check();
         assert_eq!(h, 0);
         assert_eq!(json, check_without_cache(&site));
         assert_eq!(hits(&build(&[])), 0);
         assert_eq!(hits(&build(&[])), all);
     }
+    // A file where the folder belongs.
+    std::fs::remove_dir_all(&cache).unwrap();
+    std::fs::write(&cache, "not a folder").unwrap();
+    assert_eq!(hits(&build(&[])), 0);
+    assert!(cache.is_dir());
+    assert_eq!(hits(&build(&[])), all);
 
     // Other settings: nothing is taken from the cache made under the old ones.
     site.edit("site.toml", "title = \"", "title = \"新");
@@ -123,5 +145,31 @@ fn unchanged_reports_come_from_the_cache_and_every_result_is_the_same() {
     let cached = tree(std::path::Path::new(out));
     assert_eq!(hits(&build(&["--clean"])), 0);
     assert_eq!(tree(std::path::Path::new(out)), cached);
+    assert_eq!(hits(&build(&[])), all);
+
+    // An edit rewrites only the file of the cache that holds its report.
+    let inodes = || -> Vec<(std::path::PathBuf, u64)> {
+        let mut v: Vec<_> = std::fs::read_dir(&cache)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (e.path(), e.metadata().unwrap().ino())
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let before = inodes();
+    site.edit(
+        "content/示例区示例局/2021.md",
+        "## 六、其他需要报告的事项\n",
+        "## 六、其他需要报告的事项\n\n补充说明。\n",
+    );
+    assert_eq!(hits(&build(&[])), all - 1);
+    let after = inodes();
+    assert!(before.len() > 1, "{before:?}");
+    assert_eq!(before.len(), after.len());
+    let rewritten = before.iter().zip(&after).filter(|(a, b)| a != b).count();
+    assert_eq!(rewritten, 1, "{before:?} {after:?}");
     assert_eq!(hits(&build(&[])), all);
 }
