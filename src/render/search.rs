@@ -83,6 +83,75 @@ pub fn terms(text: &str) -> BTreeSet<String> {
     out
 }
 
+/// The terms of a text as [`terms`] finds them, packed for building the
+/// index without a string per term: CJK bigrams and lone characters as
+/// numbers ([`cjk_key`]), ASCII words as text; each sorted, without repeats.
+#[derive(Default)]
+struct Keys {
+    cjk: Vec<u64>,
+    words: Vec<String>,
+}
+
+/// A CJK bigram (or a lone character, `second` = `None`) as a number.
+fn cjk_key(first: char, second: Option<char>) -> u64 {
+    (u64::from(u32::from(first)) << 32) | second.map_or(0, |c| u64::from(u32::from(c)))
+}
+
+/// The term a [`cjk_key`] stands for.
+fn cjk_term(key: u64) -> String {
+    [(key >> 32) as u32, key as u32]
+        .into_iter()
+        .filter(|&c| c != 0)
+        .filter_map(char::from_u32)
+        .collect()
+}
+
+fn keys(text: &str) -> Keys {
+    let mut out = Keys::default();
+    let mut run: Option<char> = None;
+    let mut run_len = 0usize;
+    let mut word = String::new();
+    // Ends a run of CJK characters: a run of one is a term by itself.
+    let end_run = |run: &mut Option<char>, run_len: &mut usize, out: &mut Keys| {
+        if *run_len == 1
+            && let Some(c) = *run
+        {
+            out.cjk.push(cjk_key(c, None));
+        }
+        *run = None;
+        *run_len = 0;
+    };
+    for c in text.chars() {
+        if is_cjk(c) {
+            if !word.is_empty() {
+                out.words.push(std::mem::take(&mut word));
+            }
+            if let Some(prev) = run {
+                out.cjk.push(cjk_key(prev, Some(c)));
+            }
+            run = Some(c);
+            run_len += 1;
+        } else if c.is_ascii_alphanumeric() {
+            end_run(&mut run, &mut run_len, &mut out);
+            word.push(c.to_ascii_lowercase());
+        } else {
+            end_run(&mut run, &mut run_len, &mut out);
+            if !word.is_empty() {
+                out.words.push(std::mem::take(&mut word));
+            }
+        }
+    }
+    end_run(&mut run, &mut run_len, &mut out);
+    if !word.is_empty() {
+        out.words.push(word);
+    }
+    out.cjk.sort_unstable();
+    out.cjk.dedup();
+    out.words.sort_unstable();
+    out.words.dedup();
+    out
+}
+
 fn is_cjk(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FA1F}')
 }
@@ -136,21 +205,24 @@ pub fn index_files(site: &Site) -> Vec<OutputFile> {
     // term sets are in memory at once.
     const BATCH: usize = 128;
     let shards = shard_count(site.reports.len());
-    let mut postings: Vec<BTreeMap<String, Vec<u32>>> = vec![BTreeMap::new(); shards as usize];
-    let mut add = |first: usize, sets: Vec<BTreeSet<String>>| {
+    // Postings by packed term: report ids, ascending (reports are added in order).
+    let mut cjk: rustc_hash::FxHashMap<u64, Vec<u32>> = Default::default();
+    let mut words: rustc_hash::FxHashMap<String, Vec<u32>> = Default::default();
+    let mut add = |first: usize, sets: Vec<Keys>| {
         for (i, set) in sets.into_iter().enumerate() {
-            for term in set {
-                postings[(hash(&term) % shards) as usize]
-                    .entry(term)
-                    .or_default()
-                    .push((first + i) as u32);
+            let id = (first + i) as u32;
+            for key in set.cjk {
+                cjk.entry(key).or_default().push(id);
+            }
+            for word in set.words {
+                words.entry(word).or_default().push(id);
             }
         }
     };
-    let mut before: Option<(usize, Vec<BTreeSet<String>>)> = None;
+    let mut before: Option<(usize, Vec<Keys>)> = None;
     for (b, batch) in site.reports.chunks(BATCH).enumerate() {
         let (sets, ()) = rayon::join(
-            || batch.par_iter().map(|r| terms(&text_of(r))).collect(),
+            || batch.par_iter().map(|r| keys(&text_of(r))).collect(),
             || {
                 if let Some((first, sets)) = before.take() {
                     add(first, sets);
@@ -161,6 +233,14 @@ pub fn index_files(site: &Site) -> Vec<OutputFile> {
     }
     if let Some((first, sets)) = before {
         add(first, sets);
+    }
+    let mut postings: Vec<Vec<(String, Vec<u32>)>> = vec![Vec::new(); shards as usize];
+    let terms = cjk
+        .into_iter()
+        .map(|(key, ids)| (cjk_term(key), ids))
+        .chain(words);
+    for (term, ids) in terms {
+        postings[(hash(&term) % shards) as usize].push((term, ids));
     }
     let mut files = vec![OutputFile {
         path: "search/meta.json".into(),
@@ -177,6 +257,7 @@ pub fn index_files(site: &Site) -> Vec<OutputFile> {
         .into_par_iter()
         .enumerate()
         .map(|(s, shard)| {
+            // In term order (as a `BTreeMap` writes them).
             let encoded: BTreeMap<String, Vec<u32>> = shard
                 .into_iter()
                 .map(|(term, ids)| {
@@ -261,6 +342,32 @@ mod tests {
         }
         assert!(!t.contains("上1") && !t.contains("信公"), "{t:?}");
         assert!(terms("局").contains("局"));
+    }
+
+    /// The packed terms the index is built from are exactly [`terms`].
+    #[test]
+    fn packed_keys_are_the_terms() {
+        let texts = [
+            "西工掌上12348微信，公开 Web",
+            "一",
+            "a一b二c",
+            "一a二",
+            "AbC12 一二三四 x 五",
+            "𠀀𠀁 丽 㐀",
+            "",
+            "  ,. ",
+            "⼀⺠ 民",
+            "第1次：收到申请55件（其中新收43件）。ABC-def_ghi",
+        ];
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let real = std::fs::read_to_string(repo.join("content/西工区司法局/2021.md")).unwrap();
+        for text in texts.iter().copied().chain([real.as_str()]) {
+            let k = keys(text);
+            let mut packed: BTreeSet<String> = k.cjk.iter().map(|&c| cjk_term(c)).collect();
+            packed.extend(k.words.iter().cloned());
+            assert_eq!(packed, terms(text), "{text}");
+            assert_eq!(packed.len(), k.cjk.len() + k.words.len(), "{text}");
+        }
     }
 
     #[test]
