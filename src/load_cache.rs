@@ -53,8 +53,10 @@ struct Shard {
 pub enum Use {
     /// The file's report came from the cache (file bytes hashed as such).
     Hit(Hash),
-    /// Loaded anew and worth keeping: the bytes' hash and the encoded report.
-    Fresh(Hash, Box<[u8]>),
+    /// Loaded anew and worth keeping (the bytes' hash): the report is
+    /// encoded when the cache is written, one file at a time, so that the
+    /// encoded reports are never all in memory beside the reports.
+    Fresh(Hash),
     /// Not to be kept (a finding, or no report).
     None,
 }
@@ -145,8 +147,9 @@ impl LoadCache {
     }
 
     /// Writes the files of the cache whose entries differ from the ones
-    /// read: `uses` has one entry per file loaded. Errors are ignored.
-    pub fn write(&self, settings: &Settings, uses: &[(&str, &Use)]) {
+    /// read: `uses` has one entry per file loaded, with its report. Errors
+    /// are ignored.
+    pub fn write(&self, settings: &Settings, uses: &[(&str, &Use, Option<&Report>)]) {
         use rayon::prelude::*;
         let dir = path(settings);
         if !dir.is_dir() {
@@ -162,15 +165,23 @@ impl LoadCache {
                 let _ = std::fs::remove_file(entry.path());
             }
         }
-        let mut by_shard: Vec<Vec<(&str, &Use)>> = vec![Vec::new(); SHARDS as usize];
-        for (rel, u) in uses {
-            by_shard[shard_of(rel)].push((rel, u));
+        let mut by_shard: Vec<Vec<(&str, &Use, Option<&Report>)>> =
+            vec![Vec::new(); SHARDS as usize];
+        for &(rel, u, report) in uses {
+            by_shard[shard_of(rel)].push((rel, u, report));
         }
         by_shard.par_iter().enumerate().for_each(|(i, uses)| {
             let old = self.shards.get(i);
+            let fresh: Vec<Option<Box<[u8]>>> = uses
+                .iter()
+                .map(|(_, u, report)| match (u, report) {
+                    (Use::Fresh(_), Some(report)) => encode(report),
+                    _ => None,
+                })
+                .collect();
             let mut entries = Vec::with_capacity(uses.len());
             let mut changed = false;
-            for (rel, u) in uses {
+            for ((rel, u, _), fresh) in uses.iter().zip(&fresh) {
                 match u {
                     Use::Hit(bytes) => {
                         let Some(shard) = old else { continue };
@@ -182,7 +193,8 @@ impl LoadCache {
                             });
                         }
                     }
-                    Use::Fresh(bytes, report) => {
+                    Use::Fresh(bytes) => {
+                        let Some(report) = fresh else { continue };
                         changed = true;
                         entries.push(StoredEntry {
                             rel,

@@ -14,7 +14,6 @@ use crate::diag::Finding;
 use crate::render::theme::Theme;
 use crate::render::{Job, OutputFile, RenderError, Renderer};
 use crate::report::Report;
-use crate::report::figures::KeyFigures;
 use crate::site::{LoadedFile, Site, load_file, report_dir};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -183,11 +182,7 @@ impl<'a> InputPrints<'a> {
                 (rel, h.finish())
             })
             .collect();
-        let listing = site
-            .reports
-            .par_iter()
-            .map(|r| hash(format!("{:?}", listing_key(r)).as_bytes()))
-            .collect();
+        let listing = site.reports.par_iter().map(|r| listing_print(r)).collect();
         let data = site.reports.par_iter().map(|r| data_print(r)).collect();
         let mut shape = Hasher::default();
         for (name, a) in &site.agencies {
@@ -280,15 +275,16 @@ pub fn job_fingerprints(
         .collect()
 }
 
-/// What listings show of a report: when this changes, listings are re-rendered.
-#[derive(Debug, PartialEq)]
+/// What listings show of a report (for comparing one report before and
+/// after an edit; [`listing_print`] hashes the same).
+#[derive(PartialEq)]
 struct ListingKey {
     agency: String,
     year: i64,
     title: String,
     published: Option<crate::report::Date>,
     dir: String,
-    figures: KeyFigures,
+    figures: crate::report::figures::KeyFigures,
 }
 
 fn listing_key(r: &Report) -> ListingKey {
@@ -302,6 +298,33 @@ fn listing_key(r: &Report) -> ListingKey {
     }
 }
 
+/// A hash of what listings show of a report (agency, year, title, date,
+/// address, key figures): when it changes, listings are re-rendered.
+fn listing_print(r: &Report) -> Hash {
+    let ListingKey {
+        agency,
+        year,
+        title,
+        published,
+        dir,
+        figures,
+    } = listing_key(r);
+    let mut h = Hasher::default();
+    h.bytes(agency.as_bytes())
+        .bytes(&year.to_le_bytes())
+        .bytes(title.as_bytes())
+        .bytes(
+            published
+                .map(|d| d.to_string())
+                .unwrap_or_default()
+                .as_bytes(),
+        )
+        .bytes(dir.as_bytes())
+        // Numbers only: their `Debug` is cheap and shows the written form.
+        .bytes(format!("{figures:?}").as_bytes());
+    h.finish()
+}
+
 /// A hash of what the portal-wide data files show of a report: its metadata,
 /// address and cells, not its narrative (`render::data::report_data` and the
 /// rows of `data/cells.csv` read nothing else). A narrative edit, the most
@@ -310,21 +333,18 @@ pub fn data_print(r: &Report) -> Hash {
     use crate::report::Value;
     let m = &r.meta;
     let mut h = Hasher::default();
-    h.bytes(
-        format!(
-            "{:?}",
-            (
-                &m.agency,
-                m.year,
-                &m.title,
-                m.format,
-                m.published,
-                &r.source.rel,
-                report_dir(r)
-            )
+    h.bytes(m.agency.as_bytes())
+        .bytes(&m.year.to_le_bytes())
+        .bytes(m.title.as_bytes())
+        .bytes(m.format.map_or("-", |f| f.key()).as_bytes())
+        .bytes(
+            m.published
+                .map(|d| d.to_string())
+                .unwrap_or_default()
+                .as_bytes(),
         )
-        .as_bytes(),
-    );
+        .bytes(r.source.rel.as_bytes())
+        .bytes(report_dir(r).as_bytes());
     for t in &r.tables {
         let Some(t) = t else {
             h.bytes(b"-");

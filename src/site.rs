@@ -34,13 +34,13 @@ pub fn load_file(settings: &Settings, source: &SourcePath) -> LoadedFile {
 }
 
 /// [`load_file`], taking the report from the load cache when the file's
-/// bytes are the ones cached, and with `encode`, encoding a report worth
-/// keeping in the cache.
+/// bytes are the ones cached, and with `keep`, telling whether the report
+/// is worth keeping in the cache.
 pub fn load_file_cached(
     settings: &Settings,
     source: &SourcePath,
     cache: Option<&LoadCache>,
-    encode: bool,
+    keep: bool,
 ) -> (LoadedFile, load_cache::Use) {
     let failed = |f: Finding| {
         let file = LoadedFile {
@@ -58,7 +58,7 @@ pub fn load_file_cached(
         Err(f) => return failed(f),
     };
     // Nothing to look up and nothing to keep: no need to hash the bytes.
-    let Some(cache) = cache.filter(|c| encode || !c.is_empty()) else {
+    let Some(cache) = cache.filter(|c| keep || !c.is_empty()) else {
         return match content::decode_text(source, &bytes) {
             Ok(text) => (load_text(settings, source, &text), load_cache::Use::None),
             Err(f) => failed(f),
@@ -82,10 +82,7 @@ pub fn load_file_cached(
     };
     let file = load_text(settings, source, &text);
     let keep = match &file.report {
-        Some(report) if encode && file.findings.is_empty() => load_cache::encode(report)
-            .map_or(load_cache::Use::None, |e| {
-                load_cache::Use::Fresh(bytes_hash, e)
-            }),
+        Some(_) if keep && file.findings.is_empty() => load_cache::Use::Fresh(bytes_hash),
         _ => load_cache::Use::None,
     };
     (file, keep)
@@ -159,8 +156,8 @@ pub fn load_all_cached(settings: &Settings, mode: CacheMode) -> std::io::Result<
         crate::timing::time("load: write the load cache", || {
             let uses: Vec<_> = files
                 .iter()
-                .map(|f| f.source.rel.as_str())
                 .zip(&uses)
+                .map(|(f, u)| (f.source.rel.as_str(), u, f.report.as_deref()))
                 .collect();
             cache.write(settings, &uses)
         });

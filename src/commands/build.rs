@@ -257,7 +257,7 @@ fn plan(jobs: &[Job], prints: &[Hash], previous: Option<&Manifest>, target: &Pat
         .par_iter()
         .zip(prints)
         .map(|(job, print)| {
-            let Some(old) = previous.jobs.get(&format!("{job:?}")) else {
+            let Some(old) = previous.jobs.get(&job.key()) else {
                 return (None, Vec::new(), false);
             };
             let intact: Vec<&FileEntry> = old
@@ -279,7 +279,7 @@ fn plan(jobs: &[Job], prints: &[Hash], previous: Option<&Manifest>, target: &Pat
         if carry {
             let old = old.expect("carried jobs have an entry");
             plan.carried.extend(old.files.iter().cloned());
-            plan.carried_jobs.insert(format!("{job:?}"), old.clone());
+            plan.carried_jobs.insert(job.key(), old.clone());
         } else {
             plan.run.push(job.clone());
             for f in intact {
@@ -306,7 +306,7 @@ fn record(
             // Written files as they are now; a file carried over instead
             // has the old file's size and time (a hard link, or a copy).
             let entry = FileEntry::stat(p.path.clone(), p.hash, &staging.join(&p.path))?;
-            Ok((format!("{:?}", p.job), entry))
+            Ok((p.job.key(), entry))
         })
         .collect::<std::io::Result<_>>()?;
     let mut manifest = Manifest {
@@ -315,7 +315,7 @@ fn record(
         jobs: plan.carried_jobs.into_iter().collect(),
     };
     for (job, print) in jobs.iter().zip(prints) {
-        let key = format!("{job:?}");
+        let key = job.key();
         manifest.jobs.entry(key).or_default().fingerprint = *print;
     }
     for (key, entry) in entries {

@@ -105,6 +105,27 @@ pub enum Job {
     Search,
 }
 
+impl Job {
+    /// The job's key in the build manifest: its kind, then its name as
+    /// written (`Report content/西工区司法局/2021.md`). Not `Debug`, which
+    /// escapes every Chinese character one by one (10,000 keys, three
+    /// times a build).
+    pub fn key(&self) -> String {
+        match self {
+            Job::Index => "Index".into(),
+            Job::NotFound => "NotFound".into(),
+            Job::Statics => "Statics".into(),
+            Job::Report(rel) => format!("Report {rel}"),
+            Job::Agency(name) => format!("Agency {name}"),
+            Job::Year(y) => format!("Year {y}"),
+            Job::PortalJson => "PortalJson".into(),
+            Job::PortalCsv => "PortalCsv".into(),
+            Job::Feeds => "Feeds".into(),
+            Job::Search => "Search".into(),
+        }
+    }
+}
+
 /// Renders pages with one theme for one site.
 pub struct Renderer<'a> {
     pub settings: &'a Settings,
