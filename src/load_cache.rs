@@ -80,6 +80,12 @@ pub fn path(settings: &Settings) -> PathBuf {
     settings.root.join(DIR_NAME)
 }
 
+/// A real folder, not a symbolic link to one: a link put there would make
+/// the cache read, write and delete files elsewhere.
+fn is_real_dir(dir: &Path) -> bool {
+    std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir())
+}
+
 fn shard_of(rel: &str) -> usize {
     (hash(rel.as_bytes()) % u128::from(SHARDS)) as usize
 }
@@ -114,7 +120,7 @@ impl LoadCache {
         use rayon::prelude::*;
         let mut cache = LoadCache::empty(settings);
         let dir = path(settings);
-        if !dir.is_dir() {
+        if !is_real_dir(&dir) {
             return cache;
         }
         cache.shards = (0..SHARDS as usize)
@@ -152,8 +158,8 @@ impl LoadCache {
     pub fn write(&self, settings: &Settings, uses: &[(&str, &Use, Option<&Report>)]) {
         use rayon::prelude::*;
         let dir = path(settings);
-        if !dir.is_dir() {
-            // A file in the way (or nothing): start a folder.
+        if !is_real_dir(&dir) {
+            // A file or a link in the way (or nothing): start a folder.
             let _ = std::fs::remove_file(&dir);
             if std::fs::create_dir(&dir).is_err() {
                 return;

@@ -136,6 +136,19 @@ fn unchanged_reports_come_from_the_cache_and_every_result_is_the_same() {
     assert!(cache.is_dir());
     assert_eq!(hits(&build(&[])), all);
 
+    // A link to a folder elsewhere (with a good cache in it) is neither
+    // read nor written through: it is replaced by a folder of its own.
+    let elsewhere = site.path().join("elsewhere");
+    std::fs::rename(&cache, &elsewhere).unwrap();
+    std::fs::write(elsewhere.join("keep.tmp-1"), "not ours").unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &cache).unwrap();
+    let before = tree(&elsewhere);
+    assert_eq!(hits(&build(&[])), 0);
+    assert!(!cache.is_symlink() && cache.is_dir());
+    assert_eq!(tree(&elsewhere), before);
+    std::fs::remove_dir_all(&elsewhere).unwrap();
+    assert_eq!(hits(&build(&[])), all);
+
     // Other settings: nothing is taken from the cache made under the old ones.
     site.edit("site.toml", "title = \"", "title = \"新");
     assert_eq!(hits(&build(&[])), 0);
