@@ -149,7 +149,9 @@ impl LoadCache {
         if *h != bytes {
             return None;
         }
-        postcard::from_bytes(&shard.data[range.clone()]).ok()
+        postcard::from_bytes(&shard.data[range.clone()])
+            .ok()
+            .filter(well_formed)
     }
 
     /// Writes the files of the cache whose entries differ from the ones
@@ -231,6 +233,37 @@ impl LoadCache {
     }
 }
 
+/// The shape the later stages rely on, as loading makes it: each table of
+/// its format in its place, one row per row of the table's spec, one cell
+/// per column, notes on existing cells, section numbers 1–6. An entry
+/// without it (a file written by hand) is not used: never a panic.
+fn well_formed(r: &Report) -> bool {
+    let tables = r.tables.iter().enumerate().all(|(i, t)| {
+        let Some(t) = t else { return true };
+        let in_place = r
+            .meta
+            .format
+            .is_some_and(|f| std::ptr::eq(f.tables()[i], t.spec));
+        in_place
+            && t.rows.len() == t.spec.rows.len()
+            && t.rows
+                .iter()
+                .zip(t.spec.rows)
+                .all(|(row, spec)| row.cells.len() == spec.columns.len())
+            && t.notes.iter().all(|n| {
+                t.rows
+                    .get(usize::from(n.row))
+                    .is_some_and(|row| usize::from(n.col) < row.cells.len())
+            })
+    });
+    let sections = r
+        .narrative
+        .parts
+        .iter()
+        .all(|p| p.section.is_none_or(|s| (1..=6).contains(&s)));
+    tables && sections
+}
+
 /// Encodes a report for the cache.
 pub fn encode(report: &Report) -> Option<Box<[u8]>> {
     postcard::to_stdvec(report).ok().map(Vec::into_boxed_slice)
@@ -309,6 +342,7 @@ mod tests {
                 let Some(report) = loaded.report else {
                     continue;
                 };
+                assert!(well_formed(&report), "{}", source.rel);
                 let mut back: Report = postcard::from_bytes(&encode(&report).unwrap()).unwrap();
                 back.source = source.clone();
                 assert_eq!(format!("{back:?}"), format!("{report:?}"), "{}", source.rel);
@@ -316,5 +350,40 @@ mod tests {
             }
         }
         assert!(count > 20, "only {count} reports");
+    }
+
+    /// A cache entry that decodes but lacks the shape loading gives (here a
+    /// row of table 三 missing) is not used.
+    #[test]
+    fn a_cached_report_of_the_wrong_shape_is_not_used() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let settings = Settings::new(root, None, true).expect("settings");
+        let rel = "content/示例区示例局/2021.md";
+        let source = SourcePath {
+            path: root.join(rel),
+            rel: rel.into(),
+            stem: "示例区示例局/2021".into(),
+        };
+        let text = crate::content::read_text(&source).unwrap();
+        let report = crate::site::load_text(&settings, &source, &text)
+            .report
+            .unwrap();
+        let mut bad = (*report).clone();
+        bad.tables[1].as_mut().unwrap().rows.pop();
+        for (r, usable) in [(&*report, true), (&bad, false)] {
+            let data = encode(r).unwrap().into_vec();
+            let shards = (0..SHARDS as usize)
+                .map(|i| match i == shard_of(rel) {
+                    true => Shard {
+                        entries: [(rel.to_string(), (7, 0..data.len()))].into(),
+                        data: data.clone(),
+                    },
+                    false => Shard::default(),
+                })
+                .collect();
+            let cache = LoadCache { key: 0, shards };
+            assert_eq!(cache.get(rel, 7).is_some(), usable);
+            assert!(cache.get(rel, 8).is_none());
+        }
     }
 }
