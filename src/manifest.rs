@@ -3,14 +3,14 @@
 //! Beside the output folder (`.public.gongkai-manifest` for `public/`, never
 //! published) a build records, for every job, the fingerprint of its inputs
 //! ([`crate::pipeline::job_fingerprints`]) and the files it wrote with a hash
-//! of their bytes, their size and modification time. The next build renders
+//! of their bytes, their size, modification time and inode. The next build renders
 //! only the jobs whose fingerprint changed and carries every other file into
 //! the new output by hard link: the result is the tree a clean build writes.
 //!
 //! A manifest is trusted only for the output it was written with: it names
 //! the gongkai that wrote it and the output folder (inode and change time,
 //! which every build's atomic swap renews), and each carried file must still
-//! have the recorded size and modification time (a file edited by hand in
+//! have the recorded size, modification time and inode (a file edited by hand in
 //! the output is rendered again). Anything else — no manifest, a damaged
 //! one, another gongkai, `build --clean` — means a full build.
 
@@ -20,7 +20,7 @@ use std::io::Write;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
-const HEADER: &str = "gongkai-manifest 1";
+const HEADER: &str = "gongkai-manifest 2";
 
 /// One file of the output.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,6 +30,10 @@ pub struct FileEntry {
     pub len: u64,
     /// Modification time, nanoseconds since the epoch.
     pub mtime: i128,
+    /// Inode number: the next incremental build finds the files its
+    /// staging folder (the spare) already shares with the output by it,
+    /// without a `stat` each.
+    pub ino: u64,
 }
 
 impl FileEntry {
@@ -41,13 +45,15 @@ impl FileEntry {
             hash,
             len: m.len(),
             mtime: mtime(&m),
+            ino: m.ino(),
         })
     }
 
     /// Whether the file at `full` is still the one recorded.
     pub fn unchanged(&self, full: &Path) -> bool {
-        std::fs::symlink_metadata(full)
-            .is_ok_and(|m| m.is_file() && m.len() == self.len && mtime(&m) == self.mtime)
+        std::fs::symlink_metadata(full).is_ok_and(|m| {
+            m.is_file() && m.len() == self.len && mtime(&m) == self.mtime && m.ino() == self.ino
+        })
     }
 }
 
@@ -128,7 +134,7 @@ impl Manifest {
         let mut jobs: HashMap<String, JobEntry> = HashMap::new();
         let mut current: Option<&mut JobEntry> = None;
         for line in lines {
-            let mut parts = line.splitn(5, ' ');
+            let mut parts = line.splitn(6, ' ');
             match parts.next()? {
                 "J" => {
                     let fingerprint = Hash::from_str_radix(parts.next()?, 16).ok()?;
@@ -141,12 +147,14 @@ impl Manifest {
                     let hash = Hash::from_str_radix(parts.next()?, 16).ok()?;
                     let len = parts.next()?.parse().ok()?;
                     let mtime = parts.next()?.parse().ok()?;
+                    let ino = parts.next()?.parse().ok()?;
                     let path = parts.next()?.to_string();
                     current.as_mut()?.files.push(FileEntry {
                         path,
                         hash,
                         len,
                         mtime,
+                        ino,
                     });
                 }
                 _ => return None,
@@ -187,7 +195,11 @@ impl Manifest {
             let job = &self.jobs[key];
             writeln!(w, "J {:032x} {key}", job.fingerprint)?;
             for f in &job.files {
-                writeln!(w, "F {:032x} {} {} {}", f.hash, f.len, f.mtime, f.path)?;
+                writeln!(
+                    w,
+                    "F {:032x} {} {} {} {}",
+                    f.hash, f.len, f.mtime, f.ino, f.path
+                )?;
             }
         }
         let sum = crate::pipeline::hash(&w);
@@ -226,6 +238,7 @@ mod tests {
                     hash: u128::MAX,
                     len: 12,
                     mtime: -5,
+                    ino: u64::MAX,
                 }],
             },
         );

@@ -30,6 +30,17 @@ pub struct Staging {
     dir: PathBuf,
     /// The folder is a former output (the spare), not an empty one.
     reused: bool,
+    /// What the reused folder held when the build began.
+    listing: Listing,
+}
+
+/// The files (with their inode numbers) and folders of a tree, by path
+/// relative to it: read once, it spares a `stat` per carried file and a
+/// second walk to remove what the new output does not have.
+#[derive(Default)]
+struct Listing {
+    files: rustc_hash::FxHashMap<String, u64>,
+    dirs: Vec<String>,
 }
 
 /// The replaced output kept for the next incremental build.
@@ -98,10 +109,14 @@ impl Staging {
         let spare = spare_path(&target);
         // Only a tree of plain folders and files: a symbolic link put there
         // would make a write land outside the output.
-        let reused = reuse
-            && spare.join(MARKER).is_file()
-            && plain_tree(&spare)
-            && std::fs::rename(&spare, &dir).is_ok();
+        let listing = match reuse && spare.join(MARKER).is_file() {
+            true => crate::timing::time("staging: list the spare", || plain_tree(&spare)),
+            false => None,
+        };
+        let reused = listing.is_some() && std::fs::rename(&spare, &dir).is_ok();
+        let mut listing = listing.filter(|_| reused).unwrap_or_default();
+        // Written anew just below.
+        listing.files.remove(MARKER);
         if !reused {
             let _ = std::fs::remove_dir_all(&spare);
             std::fs::create_dir(&dir).with_context(|| {
@@ -115,6 +130,7 @@ impl Staging {
             target,
             dir,
             reused,
+            listing,
         };
         staging
             .write_bytes(MARKER, MARKER_TEXT.as_bytes())
@@ -143,29 +159,44 @@ impl Staging {
         write_bytes(&self.dir, rel, bytes)
     }
 
-    /// In a reused folder: removes every file that is not in `keep` (paths
-    /// relative to the folder) and the folders left empty.
+    /// In a reused folder: removes every file it held when the build began
+    /// that is not in `keep` (paths relative to the folder; every file the
+    /// build wrote is), then the folders that hold no kept file.
     pub fn remove_others(&self, keep: &std::collections::HashSet<&str>) -> std::io::Result<()> {
+        use rayon::prelude::*;
         if !self.reused {
             return Ok(());
         }
-        let walk = walkdir::WalkDir::new(&self.dir)
-            .min_depth(1)
-            .contents_first(true);
-        for entry in walk {
-            let entry = entry.map_err(std::io::Error::other)?;
-            let rel = entry
-                .path()
-                .strip_prefix(&self.dir)
-                .map_err(std::io::Error::other)?
-                .to_string_lossy()
-                .replace('\\', "/");
-            if entry.file_type().is_dir() {
-                // Not empty: still holds kept files.
-                let _ = std::fs::remove_dir(entry.path());
-            } else if rel != MARKER && !keep.contains(rel.as_str()) {
-                std::fs::remove_file(entry.path())?;
+        self.listing
+            .files
+            .par_iter()
+            .filter(|(rel, _)| !keep.contains(rel.as_str()))
+            .try_for_each(|(rel, _)| match std::fs::remove_file(self.dir.join(rel)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+                _ => Ok(()),
+            })?;
+        // The folders of kept files, each with its parents.
+        let mut needed: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for rel in keep {
+            let mut path = *rel;
+            while let Some((dir, _)) = path.rsplit_once('/') {
+                if !needed.insert(dir) {
+                    break;
+                }
+                path = dir;
             }
+        }
+        // Deepest first: a folder is empty once its subfolders are gone.
+        let mut gone: Vec<&str> = self
+            .listing
+            .dirs
+            .iter()
+            .map(String::as_str)
+            .filter(|d| !needed.contains(d))
+            .collect();
+        gone.sort_unstable_by_key(|d| std::cmp::Reverse(d.matches('/').count()));
+        for dir in gone {
+            let _ = std::fs::remove_dir(self.dir.join(dir));
         }
         Ok(())
     }
@@ -262,23 +293,31 @@ impl Sink for Staging {
 
 impl Staging {
     /// Puts the files of the current output at `paths` into the new one,
-    /// as hard links (a copy where the filesystem has none).
-    pub fn carry_over(&self, paths: &[&str]) -> std::io::Result<()> {
+    /// as hard links (a copy where the filesystem has none). A path given
+    /// with the inode number the output's file had when the build began
+    /// (`Some`) is one this build did not write into the staging folder:
+    /// when the reused folder held that very inode there, nothing is done.
+    pub fn carry_over(&self, paths: &[(&str, Option<u64>)]) -> std::io::Result<()> {
         use rayon::prelude::*;
         // Each folder once, not once per file.
         let mut dirs: Vec<&str> = paths
             .iter()
-            .filter_map(|p| p.rsplit_once('/').map(|(d, _)| d))
+            .filter(|(p, ino)| ino.is_none() || !self.holds(p, *ino))
+            .filter_map(|(p, _)| p.rsplit_once('/').map(|(d, _)| d))
             .collect();
         dirs.sort_unstable();
         dirs.dedup();
         dirs.par_iter()
             .try_for_each(|d| std::fs::create_dir_all(self.dir.join(safe(d)?)))?;
-        paths.par_iter().try_for_each(|rel| {
+        paths.par_iter().try_for_each(|&(rel, ino)| {
             let to = self.dir.join(safe(rel)?);
             let from = self.target.join(rel);
             if self.reused {
-                if same_file(&from, &to) {
+                let same = match ino {
+                    Some(_) => self.holds(rel, ino),
+                    None => same_file(&from, &to),
+                };
+                if same {
                     return Ok(());
                 }
                 self.clear(rel)?;
@@ -298,18 +337,45 @@ impl Staging {
     }
 }
 
-/// Whether `dir` holds only folders and regular files.
-fn plain_tree(dir: &Path) -> bool {
+impl Staging {
+    /// Whether the reused folder held the inode `ino` at `rel` when the
+    /// build began.
+    fn holds(&self, rel: &str, ino: Option<u64>) -> bool {
+        ino.is_some() && self.listing.files.get(rel).copied() == ino
+    }
+}
+
+/// What `dir` holds, if it is only folders and regular files with UTF-8
+/// names (a symbolic link there would make a write land outside it).
+fn plain_tree(dir: &Path) -> Option<Listing> {
     use rayon::prelude::*;
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return false;
-    };
-    let entries: Vec<std::fs::DirEntry> = entries.flatten().collect();
-    entries.par_iter().all(|e| {
-        walkdir::WalkDir::new(e.path())
-            .into_iter()
-            .all(|x| x.is_ok_and(|x| x.file_type().is_dir() || x.file_type().is_file()))
-    })
+    use walkdir::DirEntryExt;
+    let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir).ok()?.flatten().collect();
+    let parts: Vec<Listing> = entries
+        .par_iter()
+        .map(|e| {
+            let mut listing = Listing::default();
+            for x in walkdir::WalkDir::new(e.path()) {
+                let x = x.ok()?;
+                let rel = x.path().strip_prefix(dir).ok()?.to_str()?.to_string();
+                match x.file_type() {
+                    t if t.is_dir() => listing.dirs.push(rel),
+                    t if t.is_file() => {
+                        listing.files.insert(rel, x.ino());
+                    }
+                    _ => return None,
+                }
+            }
+            Some(listing)
+        })
+        .collect::<Option<_>>()?;
+    let mut all = Listing::default();
+    all.files.reserve(parts.iter().map(|p| p.files.len()).sum());
+    for part in parts {
+        all.files.extend(part.files);
+        all.dirs.extend(part.dirs);
+    }
+    Some(all)
 }
 
 /// Whether two paths are the same inode (hard links of one file).

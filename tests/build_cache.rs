@@ -226,6 +226,20 @@ fn each_edit_rewrites_only_its_files_and_equals_a_clean_build() {
     assert!(!s.kept("西工区司法局/2021/index.html"));
     assert!(s.kept("示例区示例局/2022/index.html"));
 
+    // Files and folders added by hand inside the output's folders (one at
+    // its top would change the output folder, and make a full build) go,
+    // from the output and, a build later, from the spare the output became.
+    let stray = ["static/extra.css", "西工区司法局/stray/deeper/a.txt"];
+    for path in stray {
+        f.site.write(&format!("public/{path}"), "by hand");
+    }
+    std::fs::create_dir_all(f.out.join("西工区司法局/2021/empty")).unwrap();
+    f.step("files added by hand", &[]);
+    let s = f.step("files added by hand, the build after", &[]);
+    assert!(s.reused_spare, "the spare was not used");
+    assert!(!f.out.join("西工区司法局/stray").exists());
+    assert!(!f.out.join("西工区司法局/2021/empty").exists());
+
     // site.toml: every page.
     f.site.edit(
         "site.toml",
@@ -290,7 +304,7 @@ fn a_damaged_or_foreign_manifest_means_a_full_build() {
     let f = Fixture::new();
     let manifest = f.site.path().join(".public.gongkai-manifest");
     let text = std::fs::read_to_string(&manifest).unwrap();
-    assert!(text.starts_with("gongkai-manifest 1\n"), "{text}");
+    assert!(text.starts_with("gongkai-manifest 2\n"), "{text}");
 
     // Cut in the middle of a line.
     std::fs::write(&manifest, &text[..text.len() / 2 + 3]).unwrap();

@@ -178,12 +178,16 @@ pub fn build_site(
         });
     }
     // Files whose bytes did not change keep their old file (and time).
-    let mut carried: Vec<&str> = plan.carried.iter().map(|f| f.path.as_str()).collect();
+    let mut carried: Vec<(&str, Option<u64>)> = plan
+        .carried
+        .iter()
+        .map(|f| (f.path.as_str(), Some(f.ino)))
+        .collect();
     carried.extend(
         produced
             .iter()
             .filter(|p| !p.written)
-            .map(|p| p.path.as_str()),
+            .map(|p| (p.path.as_str(), None)),
     );
     if let Err(e) = crate::timing::time("carry over", || staging.carry_over(&carried)) {
         // The old output changed under us: build everything.
