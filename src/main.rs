@@ -11,6 +11,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     restore_sigpipe();
+    no_huge_pages();
     let cli = gongkai::cli::Cli::parse();
     match gongkai::commands::run(cli) {
         Ok(code) => code,
@@ -21,6 +22,19 @@ fn main() -> ExitCode {
             }
             ExitCode::from(gongkai::commands::EXIT_USAGE)
         }
+    }
+}
+
+/// Small pages only. mimalloc asks for transparent huge pages; the kernel
+/// then clears 2 MB at a time, sometimes after compacting memory to find
+/// them: at 10,000 reports an incremental build spent 0.3 to 1.2 s of system
+/// time on it (0.35 to 0.45 s without), and peaked 10 to 25 MB higher.
+fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes one integer argument and changes
+    // nothing but how this process's memory is backed.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
 }
 
