@@ -182,8 +182,8 @@ impl<'a> InputPrints<'a> {
                 (rel, h.finish())
             })
             .collect();
-        let listing = site.reports.par_iter().map(|r| listing_print(r)).collect();
-        let data = site.reports.par_iter().map(|r| data_print(r)).collect();
+        let listing = site.reports.iter().map(|r| r.listing_print).collect();
+        let data = site.reports.iter().map(|r| r.data_print).collect();
         let mut shape = Hasher::default();
         for (name, a) in &site.agencies {
             shape
@@ -300,7 +300,7 @@ fn listing_key(r: &Report) -> ListingKey {
 
 /// A hash of what listings show of a report (agency, year, title, date,
 /// address, key figures): when it changes, listings are re-rendered.
-fn listing_print(r: &Report) -> Hash {
+pub fn listing_print(r: &Report) -> Hash {
     let ListingKey {
         agency,
         year,
@@ -893,8 +893,11 @@ impl Pipeline {
         }
         self.pending.insert(Input::Report(source.rel.clone()));
         self.pending.insert(Input::AnyReport);
-        let data =
-            |f: &Option<LoadedFile>| f.as_ref().and_then(|f| f.report.as_deref()).map(data_print);
+        let data = |f: &Option<LoadedFile>| {
+            f.as_ref()
+                .and_then(|f| f.report.as_deref())
+                .map(|r| r.data_print)
+        };
         if data(&old) != data(&new) {
             self.pending.insert(Input::AnyReportData);
         }

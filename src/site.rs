@@ -113,6 +113,10 @@ pub fn load_text(settings: &Settings, source: &SourcePath, text: &str) -> Loaded
         findings.extend(check_report(&report, &ctx));
         report.fingerprint = crate::report::rules::cross::fingerprint(&report.body);
         report.source_hash = crate::pipeline::hash(text.as_bytes());
+        // Kept with the report (and in the load cache): an incremental
+        // build compares them for every report.
+        report.listing_print = crate::pipeline::listing_print(&report);
+        report.data_print = crate::pipeline::data_print(&report);
         // Every later stage reads the rendered narrative, not the Markdown.
         report.body = String::new();
         Arc::new(report)

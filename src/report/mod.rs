@@ -40,6 +40,12 @@ pub struct Report {
     /// A hash of the file's text (filled by the load stage): an incremental
     /// build re-renders the report when it changes.
     pub source_hash: u128,
+    /// A hash of what listings show of the report (filled by the load
+    /// stage: `pipeline::listing_print`).
+    pub listing_print: u128,
+    /// A hash of what the portal-wide data files show of the report
+    /// (filled by the load stage: `pipeline::data_print`).
+    pub data_print: u128,
 }
 
 impl Report {

@@ -108,6 +108,8 @@ impl Parser<'_> {
             narrative: Default::default(),
             fingerprint: Vec::new(),
             source_hash: 0,
+            listing_print: 0,
+            data_print: 0,
         })
     }
 
