@@ -64,6 +64,11 @@ pub fn run(root: &Path, options: BuildOptions) -> Result<ExitCode> {
         build_site(&settings, &theme, &site, interactive(quiet), clean)
     });
     crate::timing::report();
+    // The process ends now: the system takes its memory back at once,
+    // instead of a free for each of the millions of values of the reports
+    // (30-40 ms at 10,000 reports).
+    let reports = site.reports.len();
+    std::mem::forget(site);
     match built {
         Ok(Built { files, reused }) => {
             if !quiet {
@@ -72,8 +77,7 @@ pub fn run(root: &Path, options: BuildOptions) -> Result<ExitCode> {
                     n => format!("，其中 {n} 个与上次相同，直接沿用"),
                 };
                 eprintln!(
-                    "已生成 {} 份报告、{files} 个文件{reused} → {}（用时 {:.2} 秒）",
-                    site.reports.len(),
+                    "已生成 {reports} 份报告、{files} 个文件{reused} → {}（用时 {:.2} 秒）",
                     settings.output_dir.display(),
                     started.elapsed().as_secs_f64()
                 );
