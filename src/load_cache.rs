@@ -323,31 +323,16 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let settings = Settings::new(root, None, true).expect("settings");
         let mut count = 0;
-        for dir in ["content", "tests/fixtures"] {
-            for entry in walkdir::WalkDir::new(root.join(dir)) {
-                let entry = entry.unwrap();
-                if entry.path().extension().is_none_or(|e| e != "md") {
-                    continue;
-                }
-                let rel = entry.path().strip_prefix(root).unwrap();
-                let source = SourcePath {
-                    path: entry.path().to_path_buf(),
-                    rel: rel.to_string_lossy().into_owned(),
-                    stem: rel.with_extension("").to_string_lossy().into_owned(),
-                };
-                let Ok(text) = crate::content::read_text(&source) else {
-                    continue;
-                };
-                let loaded = crate::site::load_text(&settings, &source, &text);
-                let Some(report) = loaded.report else {
-                    continue;
-                };
-                assert!(well_formed(&report), "{}", source.rel);
-                let mut back: Report = postcard::from_bytes(&encode(&report).unwrap()).unwrap();
-                back.source = source.clone();
-                assert_eq!(format!("{back:?}"), format!("{report:?}"), "{}", source.rel);
-                count += 1;
-            }
+        for (source, text) in crate::site::repository_reports() {
+            let loaded = crate::site::load_text(&settings, &source, &text);
+            let Some(report) = loaded.report else {
+                continue;
+            };
+            assert!(well_formed(&report), "{}", source.rel);
+            let mut back: Report = postcard::from_bytes(&encode(&report).unwrap()).unwrap();
+            back.source = source.clone();
+            assert_eq!(format!("{back:?}"), format!("{report:?}"), "{}", source.rel);
+            count += 1;
         }
         assert!(count > 20, "only {count} reports");
     }

@@ -440,6 +440,33 @@ fn unique_page_addresses(reports: &[Arc<Report>], out: &mut Vec<Finding>) {
     }
 }
 
+/// Every report file of the repository (`content/`) and of the test
+/// fixtures that can be read, with its text, for unit tests that check a
+/// property of every real report.
+#[cfg(test)]
+pub fn repository_reports() -> Vec<(SourcePath, String)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    for dir in ["content", "tests/fixtures"] {
+        for entry in walkdir::WalkDir::new(root.join(dir)) {
+            let entry = entry.expect("walk the fixtures");
+            if entry.path().extension().is_none_or(|e| e != "md") {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(root).expect("under the root");
+            let source = SourcePath {
+                path: entry.path().to_path_buf(),
+                rel: rel.to_string_lossy().into_owned(),
+                stem: rel.with_extension("").to_string_lossy().into_owned(),
+            };
+            if let Ok(text) = content::read_text(&source) {
+                out.push((source, text));
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -439,33 +439,18 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let settings = crate::config::Settings::new(root, None, true).expect("settings");
         let mut count = 0;
-        for dir in ["content", "tests/fixtures"] {
-            for entry in walkdir::WalkDir::new(root.join(dir)) {
-                let entry = entry.unwrap();
-                if entry.path().extension().is_none_or(|e| e != "md") {
-                    continue;
-                }
-                let rel = entry.path().strip_prefix(root).unwrap();
-                let source = crate::content::SourcePath {
-                    path: entry.path().to_path_buf(),
-                    rel: rel.to_string_lossy().into_owned(),
-                    stem: rel.with_extension("").to_string_lossy().into_owned(),
-                };
-                let Ok(text) = crate::content::read_text(&source) else {
-                    continue;
-                };
-                let Some(r) = crate::site::load_text(&settings, &source, &text).report else {
-                    continue;
-                };
-                let (a, b) = (report_keys(&r), keys(&text_of(&r)));
-                assert!(a.cjk == b.cjk && a.words == b.words, "{}", source.rel);
-                assert!(
-                    a.cjk.len() > 10 || r.narrative.parts.is_empty(),
-                    "{}",
-                    source.rel
-                );
-                count += 1;
-            }
+        for (source, text) in crate::site::repository_reports() {
+            let Some(r) = crate::site::load_text(&settings, &source, &text).report else {
+                continue;
+            };
+            let (a, b) = (report_keys(&r), keys(&text_of(&r)));
+            assert!(a.cjk == b.cjk && a.words == b.words, "{}", source.rel);
+            assert!(
+                a.cjk.len() > 10 || r.narrative.parts.is_empty(),
+                "{}",
+                source.rel
+            );
+            count += 1;
         }
         assert!(count > 20, "{count}");
         // Inline markup: a tag ends a term, as in the stripped text.
