@@ -6,6 +6,9 @@
 //! - An entry is used only for the same file path with the same bytes; the
 //!   cache as a whole only with the same `site.toml` settings (agencies
 //!   included) and the same gongkai executable ([`crate::manifest::version`]).
+//!   The bytes are known to be the same without reading them when the file's
+//!   [`Stamp`] is the one recorded (as git's index does); otherwise the file
+//!   is read and its bytes hashed.
 //! - Only files that had no finding of their own are kept: a file with a
 //!   finding is loaded anew every time, so every message is made by the run
 //!   that prints it. The rules across reports run on every report each time.
@@ -30,7 +33,7 @@ pub const DIR_NAME: &str = ".gongkai-cache";
 const SHARDS: u64 = 64;
 
 /// Start of each file: the format of the cache itself.
-const MAGIC: &[u8; 16] = b"gongkai-cache-2\n";
+const MAGIC: &[u8; 16] = b"gongkai-cache-3\n";
 
 /// The cached reports, by source path.
 #[derive(Default)]
@@ -45,18 +48,70 @@ pub struct LoadCache {
 struct Shard {
     /// The file as read: each entry's report is decoded from a range of it.
     data: Vec<u8>,
-    entries: HashMap<String, (Hash, Range<usize>)>,
+    entries: HashMap<String, Entry>,
+}
+
+/// One entry of a shard, as read.
+#[derive(Clone, Debug)]
+struct Entry {
+    /// Hash of the file's bytes.
+    bytes: Hash,
+    /// The file's stamp when it was read, if it can be trusted.
+    stamp: Option<Stamp>,
+    /// The encoded report, in the shard's data.
+    report: Range<usize>,
+}
+
+/// What `stat` says of a report file. While it says the same, the file
+/// holds the same bytes: a write changes the modification and change times
+/// (to the nanosecond), and no program can set the change time back (a
+/// copy that keeps the modification time still gets a new one); a file
+/// replaced by another has another inode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    len: u64,
+    dev: u64,
+    ino: u64,
+    mtime: i128,
+    ctime: i128,
+}
+
+impl Stamp {
+    /// The stamp of a file from its metadata, taken before its bytes are
+    /// read; `None` if its times are less than two seconds old. File times
+    /// advance in clock ticks: a write just after the read could leave
+    /// them as they were ("racily clean" in git's words), and the cache
+    /// would then hold a report of bytes that are no longer the file's.
+    pub fn of(meta: &std::fs::Metadata) -> Option<Stamp> {
+        use std::os::unix::fs::MetadataExt;
+        let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
+        let stamp = Stamp {
+            len: meta.len(),
+            dev: meta.dev(),
+            ino: meta.ino(),
+            mtime: ns(meta.mtime(), meta.mtime_nsec()),
+            ctime: ns(meta.ctime(), meta.ctime_nsec()),
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_nanos();
+        let settled = i128::try_from(now).ok()? - 2_000_000_000;
+        (meta.is_file() && stamp.mtime < settled && stamp.ctime < settled).then_some(stamp)
+    }
 }
 
 /// What loading one file did with the cache.
 #[derive(Debug)]
 pub enum Use {
-    /// The file's report came from the cache (file bytes hashed as such).
-    Hit(Hash),
-    /// Loaded anew and worth keeping (the bytes' hash): the report is
-    /// encoded when the cache is written, one file at a time, so that the
-    /// encoded reports are never all in memory beside the reports.
-    Fresh(Hash),
+    /// The file's report came from the cache (file bytes hashed as such,
+    /// and the file's stamp now).
+    Hit(Hash, Option<Stamp>),
+    /// Loaded anew and worth keeping (the bytes' hash, the file's stamp
+    /// before reading): the report is encoded when the cache is written,
+    /// one file at a time, so that the encoded reports are never all in
+    /// memory beside the reports.
+    Fresh(Hash, Option<Stamp>),
     /// Not to be kept (a finding, or no report).
     None,
 }
@@ -72,6 +127,7 @@ struct Stored<'a> {
 struct StoredEntry<'a> {
     rel: &'a str,
     bytes: Hash,
+    stamp: Option<Stamp>,
     report: &'a [u8],
 }
 
@@ -144,14 +200,21 @@ impl LoadCache {
 
     /// The report stored for the file at `rel` with bytes hashed `bytes`.
     pub fn get(&self, rel: &str, bytes: Hash) -> Option<Report> {
+        let (shard, entry) = self.entry(rel)?;
+        (entry.bytes == bytes).then(|| decode(shard, entry))?
+    }
+
+    /// The report stored for the file at `rel` when the file's stamp is
+    /// the one recorded with it (its bytes unread), with their hash.
+    pub fn get_by_stamp(&self, rel: &str, stamp: Option<Stamp>) -> Option<(Report, Hash)> {
+        let (shard, entry) = self.entry(rel)?;
+        let same = stamp.is_some() && entry.stamp == stamp;
+        same.then(|| Some((decode(shard, entry)?, entry.bytes)))?
+    }
+
+    fn entry(&self, rel: &str) -> Option<(&Shard, &Entry)> {
         let shard = self.shards.get(shard_of(rel))?;
-        let (h, range) = shard.entries.get(rel)?;
-        if *h != bytes {
-            return None;
-        }
-        postcard::from_bytes(&shard.data[range.clone()])
-            .ok()
-            .filter(well_formed)
+        Some((shard, shard.entries.get(rel)?))
     }
 
     /// Writes the files of the cache whose entries differ from the ones
@@ -183,7 +246,7 @@ impl LoadCache {
             let fresh: Vec<Option<Box<[u8]>>> = uses
                 .iter()
                 .map(|(_, u, report)| match (u, report) {
-                    (Use::Fresh(_), Some(report)) => encode(report),
+                    (Use::Fresh(..), Some(report)) => encode(report),
                     _ => None,
                 })
                 .collect();
@@ -191,22 +254,27 @@ impl LoadCache {
             let mut changed = false;
             for ((rel, u, _), fresh) in uses.iter().zip(&fresh) {
                 match u {
-                    Use::Hit(bytes) => {
+                    Use::Hit(bytes, stamp) => {
                         let Some(shard) = old else { continue };
-                        if let Some((_, range)) = shard.entries.get(*rel) {
+                        if let Some(entry) = shard.entries.get(*rel) {
+                            // The same bytes with a new stamp (a file saved
+                            // unchanged, or one no longer too recent).
+                            changed |= entry.stamp != *stamp;
                             entries.push(StoredEntry {
                                 rel,
                                 bytes: *bytes,
-                                report: &shard.data[range.clone()],
+                                stamp: *stamp,
+                                report: &shard.data[entry.report.clone()],
                             });
                         }
                     }
-                    Use::Fresh(bytes) => {
+                    Use::Fresh(bytes, stamp) => {
                         let Some(report) = fresh else { continue };
                         changed = true;
                         entries.push(StoredEntry {
                             rel,
                             bytes: *bytes,
+                            stamp: *stamp,
                             report,
                         });
                     }
@@ -264,13 +332,20 @@ fn well_formed(r: &Report) -> bool {
     tables && sections
 }
 
+/// The report of an entry, if it decodes to the shape loading gives.
+fn decode(shard: &Shard, entry: &Entry) -> Option<Report> {
+    postcard::from_bytes(&shard.data[entry.report.clone()])
+        .ok()
+        .filter(well_formed)
+}
+
 /// Encodes a report for the cache.
 pub fn encode(report: &Report) -> Option<Box<[u8]>> {
     postcard::to_stdvec(report).ok().map(Vec::into_boxed_slice)
 }
 
 /// Checks a file's magic, checksum and key, and finds each entry's range.
-fn index(data: &[u8], key: Hash) -> Option<HashMap<String, (Hash, Range<usize>)>> {
+fn index(data: &[u8], key: Hash) -> Option<HashMap<String, Entry>> {
     let rest = data.strip_prefix(MAGIC)?;
     let (payload, sum) = rest.split_at_checked(rest.len().checked_sub(16)?)?;
     if hash(payload).to_le_bytes() != sum {
@@ -287,7 +362,12 @@ fn index(data: &[u8], key: Hash) -> Option<HashMap<String, (Hash, Range<usize>)>
             .into_iter()
             .map(|e| {
                 let start = e.report.as_ptr() as usize - base;
-                (e.rel.to_string(), (e.bytes, start..start + e.report.len()))
+                let entry = Entry {
+                    bytes: e.bytes,
+                    stamp: e.stamp,
+                    report: start..start + e.report.len(),
+                };
+                (e.rel.to_string(), entry)
             })
             .collect(),
     )
@@ -360,7 +440,15 @@ mod tests {
             let shards = (0..SHARDS as usize)
                 .map(|i| match i == shard_of(rel) {
                     true => Shard {
-                        entries: [(rel.to_string(), (7, 0..data.len()))].into(),
+                        entries: [(
+                            rel.to_string(),
+                            Entry {
+                                bytes: 7,
+                                stamp: None,
+                                report: 0..data.len(),
+                            },
+                        )]
+                        .into(),
                         data: data.clone(),
                     },
                     false => Shard::default(),

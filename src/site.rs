@@ -50,8 +50,27 @@ pub fn load_file_cached(
         };
         (file, load_cache::Use::None)
     };
-    if let Some(f) = content::refusal(source) {
+    let cached = |mut report: Report, bytes_hash, stamp, t| {
+        report.source = source.clone();
+        crate::timing::add("load: from the load cache", t);
+        let file = LoadedFile {
+            source: source.clone(),
+            report: Some(Arc::new(report)),
+            findings: Vec::new(),
+        };
+        (file, load_cache::Use::Hit(bytes_hash, stamp))
+    };
+    let meta = std::fs::symlink_metadata(&source.path).ok();
+    if let Some(f) = content::refusal(source, meta.as_ref()) {
         return failed(f);
+    }
+    // Taken before the bytes are read: a write after it changes the stamp.
+    let stamp = cache.and(meta.as_ref()).and_then(load_cache::Stamp::of);
+    let t = std::time::Instant::now();
+    // A file as the cache last saw it: its bytes need not even be read.
+    if let Some((report, bytes_hash)) = cache.and_then(|c| c.get_by_stamp(&source.rel, stamp)) {
+        crate::timing::add("load: file not read (stamp as recorded)", t);
+        return cached(report, bytes_hash, stamp, t);
     }
     let bytes = match content::read_bytes(source) {
         Ok(bytes) => bytes,
@@ -66,15 +85,8 @@ pub fn load_file_cached(
     };
     let bytes_hash = crate::pipeline::hash(&bytes);
     let t = std::time::Instant::now();
-    if let Some(mut report) = cache.get(&source.rel, bytes_hash) {
-        report.source = source.clone();
-        crate::timing::add("load: from the load cache", t);
-        let file = LoadedFile {
-            source: source.clone(),
-            report: Some(Arc::new(report)),
-            findings: Vec::new(),
-        };
-        return (file, load_cache::Use::Hit(bytes_hash));
+    if let Some(report) = cache.get(&source.rel, bytes_hash) {
+        return cached(report, bytes_hash, stamp, t);
     }
     let text = match content::decode_text(source, &bytes) {
         Ok(text) => text,
@@ -82,7 +94,7 @@ pub fn load_file_cached(
     };
     let file = load_text(settings, source, &text);
     let keep = match &file.report {
-        Some(_) if keep && file.findings.is_empty() => load_cache::Use::Fresh(bytes_hash),
+        Some(_) if keep && file.findings.is_empty() => load_cache::Use::Fresh(bytes_hash, stamp),
         _ => load_cache::Use::None,
     };
     (file, keep)

@@ -36,6 +36,62 @@ fn check_without_cache(site: &Site) -> String {
     run.stdout()
 }
 
+/// How many report files the run did not even read (their stamp was the
+/// one recorded in the cache).
+fn unread(run: &Run) -> usize {
+    let err = run.stderr();
+    let Some(line) = err.lines().find(|l| l.contains("file not read")) else {
+        return 0;
+    };
+    let count = line.rsplit('(').next().unwrap().trim_end_matches("×)");
+    count.parse().unwrap_or_else(|_| panic!("{line}"))
+}
+
+/// A file whose stamp (size, inode, modification and change times) is the
+/// one recorded is taken from the cache without reading it. Any write
+/// changes the stamp, even one that keeps the size and puts the
+/// modification time back; a file changed in the last two seconds is read
+/// every time.
+#[test]
+fn a_file_as_last_seen_is_not_read_and_any_write_is_seen() {
+    let site = Site::bundled();
+    let out = site.path().join("public");
+    let out = out.to_str().unwrap();
+    let build = || timed(&site, &["build", "--output", out]);
+    // Every file was just written (the copy of the portal).
+    assert_eq!(unread(&build()), 0);
+    let all = hits(&build());
+    assert!(all > 2, "{all}");
+    assert_eq!(unread(&build()), 0);
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    // Read and hashed once more, now with a stamp to trust.
+    let run = build();
+    assert_eq!((hits(&run), unread(&run)), (all, 0));
+    let run = build();
+    assert_eq!((hits(&run), unread(&run)), (all, all));
+
+    // The same number of bytes, and the modification time put back.
+    let rel = "content/示例区示例局/2021.md";
+    let path = site.path().join(rel);
+    let before = std::fs::metadata(&path).unwrap();
+    site.edit(
+        rel,
+        "received:     [39, 6, 1, 1, 5, 3, 55]",
+        "received:     [39, 6, 1, 1, 6, 3, 55]",
+    );
+    let file = std::fs::File::options().write(true).open(&path).unwrap();
+    file.set_modified(before.modified().unwrap()).unwrap();
+    drop(file);
+    let after = std::fs::metadata(&path).unwrap();
+    assert_eq!(after.len(), before.len());
+    assert_eq!(after.modified().unwrap(), before.modified().unwrap());
+    let run = build();
+    assert_eq!(run.code(), 1, "{}", run.stderr());
+    assert!(run.stderr().contains("T3.1"), "{}", run.stderr());
+    assert_eq!(unread(&run), all - 1);
+    assert_eq!(hits(&run), all - 1);
+}
+
 #[test]
 fn unchanged_reports_come_from_the_cache_and_every_result_is_the_same() {
     let site = Site::bundled();

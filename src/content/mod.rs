@@ -114,10 +114,11 @@ pub fn near_miss(name: &str) -> bool {
 }
 
 /// Why a listed file is not read as a report: a symbolic link (which could
-/// publish a file from anywhere) or a misnamed file.
-pub fn refusal(src: &SourcePath) -> Option<Finding> {
+/// publish a file from anywhere) or a misnamed file. `meta` is what
+/// `symlink_metadata` gave for it.
+pub fn refusal(src: &SourcePath, meta: Option<&std::fs::Metadata>) -> Option<Finding> {
     let at = Pos::new(1, 1);
-    let is_link = std::fs::symlink_metadata(&src.path).is_ok_and(|m| m.file_type().is_symlink());
+    let is_link = meta.is_some_and(|m| m.file_type().is_symlink());
     if is_link {
         let target = std::fs::read_link(&src.path)
             .map(|t| t.display().to_string())
