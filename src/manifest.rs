@@ -20,10 +20,10 @@ use std::io::Write;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
-const HEADER: &str = "gongkai-manifest 2";
+const HEADER: &str = "gongkai-manifest 3";
 
 /// One file of the output.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FileEntry {
     pub path: String,
     pub hash: Hash,
@@ -62,7 +62,7 @@ fn mtime(m: &std::fs::Metadata) -> i128 {
 }
 
 /// One job of the last build: the fingerprint of its inputs and its files.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct JobEntry {
     pub fingerprint: Hash,
     pub files: Vec<FileEntry>,
@@ -109,57 +109,31 @@ impl Manifest {
     /// The manifest of the build that wrote `output`, if there is one this
     /// gongkai can trust.
     pub fn read(output: &Path) -> Option<Manifest> {
-        let text = std::fs::read_to_string(path_for(output)).ok()?;
-        let manifest = Manifest::parse(&text)?;
+        let bytes = std::fs::read(path_for(output)).ok()?;
+        let manifest = Manifest::parse(&bytes)?;
         (manifest.version == version() && Some(&manifest.output) == folder_id(output).as_ref())
             .then_some(manifest)
     }
 
-    /// Parses a manifest; `None` unless it is complete (its last line holds
-    /// a hash of all the others).
-    fn parse(text: &str) -> Option<Manifest> {
-        let body = text.strip_suffix('\n')?;
-        let (body, end) = body.rsplit_once('\n')?;
-        let body = &text[..body.len() + 1];
-        let sum = Hash::from_str_radix(end.strip_prefix("end ")?, 16).ok()?;
-        if sum != crate::pipeline::hash(body.as_bytes()) {
+    /// Parses a manifest: three lines of text (the format, the gongkai and
+    /// the output that it is of), the jobs (postcard), and a hash of all
+    /// that. `None` unless it is complete and of this format.
+    fn parse(bytes: &[u8]) -> Option<Manifest> {
+        let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(16)?)?;
+        if crate::pipeline::hash(body).to_le_bytes() != sum {
             return None;
         }
-        let mut lines = body.lines();
-        if lines.next()? != HEADER {
+        let mut lines = body.splitn(4, |&b| b == b'\n');
+        let mut line = |prefix: &str| -> Option<String> {
+            let line = std::str::from_utf8(lines.next()?).ok()?;
+            Some(line.strip_prefix(prefix)?.to_string())
+        };
+        if !line(HEADER)?.is_empty() {
             return None;
         }
-        let version = lines.next()?.strip_prefix("version ")?.to_string();
-        let output = lines.next()?.strip_prefix("output ")?.to_string();
-        let mut jobs: HashMap<String, JobEntry> = HashMap::new();
-        let mut current: Option<&mut JobEntry> = None;
-        for line in lines {
-            let mut parts = line.splitn(6, ' ');
-            match parts.next()? {
-                "J" => {
-                    let fingerprint = Hash::from_str_radix(parts.next()?, 16).ok()?;
-                    let key = line.splitn(3, ' ').nth(2)?.to_string();
-                    let entry = jobs.entry(key).or_default();
-                    entry.fingerprint = fingerprint;
-                    current = Some(entry);
-                }
-                "F" => {
-                    let hash = Hash::from_str_radix(parts.next()?, 16).ok()?;
-                    let len = parts.next()?.parse().ok()?;
-                    let mtime = parts.next()?.parse().ok()?;
-                    let ino = parts.next()?.parse().ok()?;
-                    let path = parts.next()?.to_string();
-                    current.as_mut()?.files.push(FileEntry {
-                        path,
-                        hash,
-                        len,
-                        mtime,
-                        ino,
-                    });
-                }
-                _ => return None,
-            }
-        }
+        let version = line("version ")?;
+        let output = line("output ")?;
+        let jobs = postcard::from_bytes(lines.next()?).ok()?;
         Some(Manifest {
             version,
             output,
@@ -167,46 +141,28 @@ impl Manifest {
         })
     }
 
-    /// Writes the manifest beside `output` (atomically). Returns false,
-    /// writing nothing, when a job or path cannot be written on one line.
-    pub fn write(&self, output: &Path) -> std::io::Result<bool> {
-        let one_line = |s: &str| !s.contains(['\n', '\r']);
-        if !self
-            .jobs
-            .iter()
-            .all(|(k, j)| one_line(k) && j.files.iter().all(|f| one_line(&f.path)))
-        {
-            return Ok(false);
-        }
+    /// Writes the manifest beside `output` (atomically).
+    pub fn write(&self, output: &Path) -> std::io::Result<()> {
         let path = path_for(output);
-        // Named like a staging folder, so a killed build's leftover goes too.
         let tmp = path.with_file_name(format!(
             "{}-tmp-{}",
             path.file_name().unwrap_or_default().to_string_lossy(),
             std::process::id()
         ));
-        let mut w: Vec<u8> = Vec::with_capacity(self.jobs.len() * 200);
-        writeln!(w, "{HEADER}")?;
-        writeln!(w, "version {}", self.version)?;
-        writeln!(w, "output {}", self.output)?;
-        let mut keys: Vec<&String> = self.jobs.keys().collect();
-        keys.sort();
-        for key in keys {
-            let job = &self.jobs[key];
-            writeln!(w, "J {:032x} {key}", job.fingerprint)?;
-            for f in &job.files {
-                writeln!(
-                    w,
-                    "F {:032x} {} {} {} {}",
-                    f.hash, f.len, f.mtime, f.ino, f.path
-                )?;
-            }
-        }
-        let sum = crate::pipeline::hash(&w);
-        writeln!(w, "end {sum:032x}")?;
-        std::fs::write(&tmp, &w)?;
-        std::fs::rename(&tmp, &path)?;
-        Ok(true)
+        // Room for every entry: the bytes are not moved as they grow.
+        let files: usize = self.jobs.values().map(|j| j.files.len()).sum();
+        let mut head = Vec::with_capacity(self.jobs.len() * 64 + files * 128);
+        let one_line = |s: &str| s.replace(['\n', '\r'], " ");
+        writeln!(head, "{HEADER}")?;
+        writeln!(head, "version {}", one_line(&self.version))?;
+        writeln!(head, "output {}", one_line(&self.output))?;
+        let mut bytes =
+            crate::timing::time("manifest: encode", || postcard::to_extend(&self.jobs, head))
+                .map_err(std::io::Error::other)?;
+        let sum = crate::pipeline::hash(&bytes);
+        bytes.extend_from_slice(&sum.to_le_bytes());
+        crate::timing::time("manifest: write", || std::fs::write(&tmp, &bytes))?;
+        crate::timing::time("manifest: rename", || std::fs::rename(&tmp, &path))
     }
 
     /// Removes the manifest of `output` (the next build is a full one).
@@ -242,7 +198,7 @@ mod tests {
                 }],
             },
         );
-        assert!(m.write(&out).unwrap());
+        m.write(&out).unwrap();
         assert_eq!(Manifest::read(&out), Some(m.clone()));
 
         // Another output folder in the same place: not trusted.
@@ -250,25 +206,30 @@ mod tests {
         std::fs::create_dir(&out).unwrap();
         assert_eq!(Manifest::read(&out), None);
 
-        // Damaged: not trusted.
+        // Damaged anywhere, or cut short: not trusted.
         m.output = folder_id(&out).unwrap();
         m.write(&out).unwrap();
-        let text = std::fs::read_to_string(path_for(&out)).unwrap();
-        std::fs::write(path_for(&out), text.replace("F ", "F x")).unwrap();
-        assert_eq!(Manifest::read(&out), None);
-        // Cut short, even at the end of a line.
-        let lines: Vec<&str> = text.lines().collect();
-        std::fs::write(path_for(&out), lines[..lines.len() - 1].join("\n") + "\n").unwrap();
-        assert_eq!(Manifest::read(&out), None);
-        std::fs::write(path_for(&out), &text).unwrap();
-        assert!(Manifest::read(&out).is_some());
+        let bytes = std::fs::read(path_for(&out)).unwrap();
+        for at in [0, 5, bytes.len() / 2, bytes.len() - 20, bytes.len() - 1] {
+            let mut damaged = bytes.clone();
+            damaged[at] ^= 0x10;
+            std::fs::write(path_for(&out), &damaged).unwrap();
+            assert_eq!(Manifest::read(&out), None, "byte {at}");
+        }
+        for len in [0, 10, bytes.len() - 16, bytes.len() - 1] {
+            std::fs::write(path_for(&out), &bytes[..len]).unwrap();
+            assert_eq!(Manifest::read(&out), None, "{len} bytes");
+        }
+        std::fs::write(path_for(&out), &bytes).unwrap();
+        assert_eq!(Manifest::read(&out), Some(m.clone()));
 
-        // A path that does not fit on one line: no manifest.
+        // Paths are kept as they are, line breaks included.
         m.jobs
             .get_mut("Report(\"content/a b/2021.md\")")
             .unwrap()
             .files[0]
             .path = "a\nb".into();
-        assert!(!m.write(&out).unwrap());
+        m.write(&out).unwrap();
+        assert_eq!(Manifest::read(&out), Some(m));
     }
 }

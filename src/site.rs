@@ -159,7 +159,9 @@ pub enum CacheMode {
 
 /// [`load_all`] through the load cache (see [`crate::load_cache`]).
 pub fn load_all_cached(settings: &Settings, mode: CacheMode) -> std::io::Result<Vec<LoadedFile>> {
-    let sources = content::discover(&settings.root, &settings.content_dir)?;
+    let sources = crate::timing::time("load: list the report files", || {
+        content::discover(&settings.root, &settings.content_dir)
+    })?;
     let cache = crate::timing::time("load: read the load cache", || match mode {
         CacheMode::Renew => LoadCache::empty(settings),
         CacheMode::ReadWrite | CacheMode::Read => LoadCache::read(settings),

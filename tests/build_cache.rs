@@ -303,17 +303,21 @@ fn a_failed_build_keeps_the_output_and_the_next_one_is_still_incremental() {
 fn a_damaged_or_foreign_manifest_means_a_full_build() {
     let f = Fixture::new();
     let manifest = f.site.path().join(".public.gongkai-manifest");
-    let text = std::fs::read_to_string(&manifest).unwrap();
-    assert!(text.starts_with("gongkai-manifest 2\n"), "{text}");
+    let bytes = std::fs::read(&manifest).unwrap();
+    assert!(bytes.starts_with(b"gongkai-manifest 3\nversion "));
 
-    // Cut in the middle of a line.
-    std::fs::write(&manifest, &text[..text.len() / 2 + 3]).unwrap();
+    // Cut short.
+    std::fs::write(&manifest, &bytes[..bytes.len() / 2 + 3]).unwrap();
     let s = f.step("damaged manifest", &[]);
     assert!(s.kept.is_empty(), "{:?}", s.kept);
 
-    // Written by another gongkai.
-    let text = std::fs::read_to_string(&manifest).unwrap();
-    let other = text.replacen("version ", "version 0.0.1-other ", 1);
+    // Written by another gongkai (with a hash that matches).
+    let bytes = std::fs::read(&manifest).unwrap();
+    let mut other = bytes[..bytes.len() - 16].to_vec();
+    let at = other.windows(8).position(|w| w == b"version ").unwrap() + 8;
+    other.splice(at..at, *b"0.0.1-other ");
+    let sum = xxhash_rust::xxh3::xxh3_128(&other);
+    other.extend_from_slice(&sum.to_le_bytes());
     std::fs::write(&manifest, other).unwrap();
     let s = f.step("other version", &[]);
     assert!(s.kept.is_empty(), "{:?}", s.kept);

@@ -32,7 +32,7 @@ pub fn run(root: &Path, options: BuildOptions) -> Result<ExitCode> {
         clean,
     } = options;
     let started = Instant::now();
-    let settings = match settings(root, output, minify)? {
+    let settings = match crate::timing::time("settings", || settings(root, output, minify))? {
         Ok(s) => s,
         Err(code) => return Ok(code),
     };
