@@ -470,7 +470,8 @@ fn remove_leftovers(target: &Path, keep_spare: bool) {
     }
 }
 
-fn absolute(p: &Path) -> Result<PathBuf> {
+/// `p` as an absolute path, with `..` resolved (the path need not exist).
+pub fn absolute(p: &Path) -> Result<PathBuf> {
     let p = if p.is_absolute() {
         p.to_path_buf()
     } else {

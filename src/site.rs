@@ -159,13 +159,21 @@ pub enum CacheMode {
 
 /// [`load_all`] through the load cache (see [`crate::load_cache`]).
 pub fn load_all_cached(settings: &Settings, mode: CacheMode) -> std::io::Result<Vec<LoadedFile>> {
-    let sources = crate::timing::time("load: list the report files", || {
-        content::discover(&settings.root, &settings.content_dir)
-    })?;
-    let cache = crate::timing::time("load: read the load cache", || match mode {
-        CacheMode::Renew => LoadCache::empty(settings),
-        CacheMode::ReadWrite | CacheMode::Read => LoadCache::read(settings),
-    });
+    // Both mostly wait on the system: side by side.
+    let (sources, cache) = rayon::join(
+        || {
+            crate::timing::time("load: list the report files", || {
+                content::discover(&settings.root, &settings.content_dir)
+            })
+        },
+        || {
+            crate::timing::time("load: read the load cache", || match mode {
+                CacheMode::Renew => LoadCache::empty(settings),
+                CacheMode::ReadWrite | CacheMode::Read => LoadCache::read(settings),
+            })
+        },
+    );
+    let sources = sources?;
     let (files, uses): (Vec<LoadedFile>, Vec<load_cache::Use>) = sources
         .par_iter()
         .map(|s| load_file_cached(settings, s, Some(&cache), mode != CacheMode::Read))

@@ -119,24 +119,37 @@ pub fn build_site(
         settings.content_dir.as_path(),
         &settings.root.join("themes"),
     ];
-    let staging = crate::timing::time("staging begin", || {
-        Staging::begin(&settings.output_dir, &protected, !clean)
-    })
-    .map_err(BuildError::Io)?;
-    let target = staging.target().to_path_buf();
+    let target = crate::output::absolute(&settings.output_dir).map_err(BuildError::Io)?;
+    // Listing the spare, reading the manifest, and the jobs with their
+    // fingerprints, side by side.
+    let ((staging, previous), (jobs, prints, version)) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    crate::timing::time("staging begin", || {
+                        Staging::begin(&settings.output_dir, &protected, !clean)
+                    })
+                },
+                || match clean {
+                    true => None,
+                    false => crate::timing::time("manifest read", || Manifest::read(&target)),
+                },
+            )
+        },
+        || {
+            let jobs = Renderer::new(settings, theme, site).all_jobs();
+            let version = manifest::version();
+            let prints = crate::timing::time("fingerprints", || {
+                job_fingerprints(&jobs, settings, theme, site, &version)
+            });
+            (jobs, prints, version)
+        },
+    );
+    let staging = staging.map_err(BuildError::Io)?;
     let renderer = Renderer::new(settings, theme, site);
-    let jobs = renderer.all_jobs();
-    let version = manifest::version();
-    let prints = crate::timing::time("fingerprints", || {
-        job_fingerprints(&jobs, settings, theme, site, &version)
-    });
-    let previous = match clean {
-        true => {
-            Manifest::remove(&target);
-            None
-        }
-        false => crate::timing::time("manifest read", || Manifest::read(&target)),
-    };
+    if clean {
+        Manifest::remove(&target);
+    }
     let plan = crate::timing::time("plan (stat old output)", || {
         plan(&jobs, &prints, previous.as_ref(), &target)
     });
