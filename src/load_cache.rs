@@ -33,7 +33,7 @@ pub const DIR_NAME: &str = ".gongkai-cache";
 const SHARDS: u64 = 64;
 
 /// Start of each file: the format of the cache itself.
-const MAGIC: &[u8; 16] = b"gongkai-cache-3\n";
+const MAGIC: &[u8; 16] = b"gongkai-cache-4\n";
 
 /// The cached reports, by source path.
 #[derive(Default)]

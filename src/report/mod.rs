@@ -36,6 +36,7 @@ pub struct Report {
     /// The body split into sections and rendered (filled by the load stage).
     pub narrative: narrative::Narrative,
     /// A sketch of the narrative's text for the similarity rule Y4 (filled by the load stage).
+    #[serde(with = "rules::cross::sketch_bytes")]
     pub fingerprint: Vec<u64>,
     /// A hash of the file's text (filled by the load stage): an incremental
     /// build re-renders the report when it changes.

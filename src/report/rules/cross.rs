@@ -304,6 +304,41 @@ pub fn fingerprint(text: &str) -> Vec<u64> {
     hashes
 }
 
+/// A sketch as the load cache keeps it: eight bytes a hash. (The smallest
+/// hashes are still large numbers: as variable-length integers they took
+/// nine or ten bytes each, a third of a cached report, and a loop each to
+/// decode.)
+pub mod sketch_bytes {
+    use serde::{Deserializer, Serializer, de};
+
+    pub fn serialize<S: Serializer>(sketch: &[u64], s: S) -> Result<S::Ok, S::Error> {
+        let bytes: Vec<u8> = sketch.iter().flat_map(|h| h.to_le_bytes()).collect();
+        s.serialize_bytes(&bytes)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u64>, D::Error> {
+        struct Hashes;
+        impl de::Visitor<'_> for Hashes {
+            type Value = Vec<u64>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("eight bytes a hash")
+            }
+            fn visit_bytes<E: de::Error>(self, bytes: &[u8]) -> Result<Vec<u64>, E> {
+                if !bytes.len().is_multiple_of(8) {
+                    return Err(E::invalid_length(bytes.len(), &self));
+                }
+                let hash = |c: &[u8]| {
+                    let mut b = [0; 8];
+                    b.copy_from_slice(c);
+                    u64::from_le_bytes(b)
+                };
+                Ok(bytes.chunks_exact(8).map(hash).collect())
+            }
+        }
+        d.deserialize_bytes(Hashes)
+    }
+}
+
 /// Estimated Jaccard similarity of two sketches; `None` for texts too short to judge.
 pub fn similarity(a: &[u64], b: &[u64]) -> Option<f64> {
     if a.len() < 64 || b.len() < 64 {
@@ -515,6 +550,24 @@ fn c4_published_by_the_deadline(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+    struct Sketch(#[serde(with = "sketch_bytes")] Vec<u64>);
+
+    #[test]
+    fn a_sketch_is_kept_eight_bytes_a_hash() {
+        let sketch = Sketch(fingerprint(&"本机关依法公开政府信息。".repeat(30)));
+        assert!(sketch.0.len() > 8, "{}", sketch.0.len());
+        let bytes = postcard::to_stdvec(&sketch).unwrap();
+        // The length, then the hashes.
+        assert_eq!(bytes.len(), 1 + 8 * sketch.0.len());
+        assert_eq!(postcard::from_bytes::<Sketch>(&bytes).unwrap(), sketch);
+        // Bytes that are not whole hashes are refused, not misread.
+        let mut bad = postcard::to_stdvec(&[1u8, 2, 3][..]).unwrap();
+        assert!(postcard::from_bytes::<Sketch>(&bad).is_err());
+        bad.truncate(2);
+        assert!(postcard::from_bytes::<Sketch>(&bad).is_err());
+    }
 
     #[test]
     fn similarity_sees_copies_through_changed_figures() {
