@@ -348,10 +348,20 @@ pub fn year_page(settings: &Settings, site: &Site, view: SiteView, year: i64) ->
     let root = super::views::root_of(&dir);
     let reports = site.reports_in(year);
     let names: Vec<&str> = reports.iter().map(|r| r.meta.agency.as_str()).collect();
+    // Each agency's reports of the year, in the year's order (looked up once
+    // per agency: a year can have thousands of both).
+    let mut of_agency: std::collections::HashMap<&str, Vec<&Report>> = Default::default();
+    for r in &reports {
+        of_agency
+            .entry(r.meta.agency.as_str())
+            .or_default()
+            .push(*r);
+    }
     let groups = grouped(settings, site, names, &root, |name| {
-        reports
-            .iter()
-            .filter(|r| r.meta.agency == name)
+        of_agency
+            .get(name)
+            .into_iter()
+            .flatten()
             .map(|r| report_link(r, &root))
             .collect()
     });
