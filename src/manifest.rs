@@ -50,6 +50,11 @@ impl FileEntry {
     }
 
     /// Whether the file at `full` is still the one recorded.
+    /// Whether the file listed as `seen` is this one as recorded.
+    pub fn is(&self, seen: crate::output::Seen) -> bool {
+        seen.ino == self.ino && seen.len == self.len && seen.mtime == self.mtime
+    }
+
     pub fn unchanged(&self, full: &Path) -> bool {
         std::fs::symlink_metadata(full).is_ok_and(|m| {
             m.is_file() && m.len() == self.len && mtime(&m) == self.mtime && m.ino() == self.ino
@@ -57,7 +62,7 @@ impl FileEntry {
     }
 }
 
-fn mtime(m: &std::fs::Metadata) -> i128 {
+pub fn mtime(m: &std::fs::Metadata) -> i128 {
     m.mtime() as i128 * 1_000_000_000 + m.mtime_nsec() as i128
 }
 

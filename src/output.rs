@@ -34,13 +34,22 @@ pub struct Staging {
     listing: Listing,
 }
 
-/// The files (with their inode numbers) and folders of a tree, by path
-/// relative to it: read once, it spares a `stat` per carried file and a
-/// second walk to remove what the new output does not have.
+/// The files (with what `stat` said of each) and folders of a tree, by
+/// path relative to it: read once, it spares a `stat` by full path for
+/// each carried file and a second walk to remove what the new output does
+/// not have.
 #[derive(Default)]
 struct Listing {
-    files: rustc_hash::FxHashMap<String, u64>,
+    files: rustc_hash::FxHashMap<String, Seen>,
     dirs: Vec<String>,
+}
+
+/// A file of the spare as listed: inode, size and modification time (ns).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Seen {
+    pub ino: u64,
+    pub len: u64,
+    pub mtime: i128,
 }
 
 /// The replaced output kept for the next incremental build.
@@ -341,7 +350,15 @@ impl Staging {
     /// Whether the reused folder held the inode `ino` at `rel` when the
     /// build began.
     fn holds(&self, rel: &str, ino: Option<u64>) -> bool {
-        ino.is_some() && self.listing.files.get(rel).copied() == ino
+        ino.is_some() && self.listing.files.get(rel).map(|s| s.ino) == ino
+    }
+
+    /// What the reused folder held at `rel` when the build began. When it
+    /// is the inode the output holds there (a hard link carried by the
+    /// build before), this is that file's `stat`; and a file carried over
+    /// that the folder still holds as that inode is left as it is.
+    pub fn seen(&self, rel: &str) -> Option<Seen> {
+        self.listing.files.get(rel).copied()
     }
 }
 
@@ -349,23 +366,12 @@ impl Staging {
 /// names (a symbolic link there would make a write land outside it).
 fn plain_tree(dir: &Path) -> Option<Listing> {
     use rayon::prelude::*;
-    use walkdir::DirEntryExt;
     let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir).ok()?.flatten().collect();
     let parts: Vec<Listing> = entries
         .par_iter()
         .map(|e| {
             let mut listing = Listing::default();
-            for x in walkdir::WalkDir::new(e.path()) {
-                let x = x.ok()?;
-                let rel = x.path().strip_prefix(dir).ok()?.to_str()?.to_string();
-                match x.file_type() {
-                    t if t.is_dir() => listing.dirs.push(rel),
-                    t if t.is_file() => {
-                        listing.files.insert(rel, x.ino());
-                    }
-                    _ => return None,
-                }
-            }
+            list_entry(e, e.file_name().into_string().ok()?, &mut listing)?;
             Some(listing)
         })
         .collect::<Option<_>>()?;
@@ -376,6 +382,34 @@ fn plain_tree(dir: &Path) -> Option<Listing> {
         all.dirs.extend(part.dirs);
     }
     Some(all)
+}
+
+/// Adds `entry` (at `rel`) to `listing`, and for a folder everything in it;
+/// `None` for anything but folders and regular files with UTF-8 names. A
+/// file's `stat` is taken from its open folder by name (`statx` on the
+/// folder's descriptor), not by a path looked up from the root.
+fn list_entry(entry: &std::fs::DirEntry, rel: String, listing: &mut Listing) -> Option<()> {
+    use std::os::unix::fs::MetadataExt;
+    let kind = entry.file_type().ok()?;
+    if kind.is_dir() {
+        for e in std::fs::read_dir(entry.path()).ok()? {
+            let e = e.ok()?;
+            let name = e.file_name().into_string().ok()?;
+            list_entry(&e, format!("{rel}/{name}"), listing)?;
+        }
+        listing.dirs.push(rel);
+    } else if kind.is_file() {
+        let m = entry.metadata().ok()?;
+        let seen = Seen {
+            ino: m.ino(),
+            len: m.len(),
+            mtime: crate::manifest::mtime(&m),
+        };
+        listing.files.insert(rel, seen);
+    } else {
+        return None;
+    }
+    Some(())
 }
 
 /// Whether two paths are the same inode (hard links of one file).

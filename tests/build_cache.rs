@@ -240,6 +240,27 @@ fn each_edit_rewrites_only_its_files_and_equals_a_clean_build() {
     assert!(!f.out.join("西工区司法局/stray").exists());
     assert!(!f.out.join("西工区司法局/2021/empty").exists());
 
+    // Files replaced by hand (another file renamed over them: a new inode,
+    // the spare still holding the old one) of a job carried whole and of
+    // one that runs again (whose other files come out the same).
+    for path in [
+        "示例区示例局/2022/applications.csv",
+        "示例区示例局/2021/applications.csv",
+    ] {
+        // Made beside it: a change at the output's top makes a full build.
+        let tmp = f.out.join(path).with_extension("tmp");
+        std::fs::write(&tmp, "replaced by hand\n").unwrap();
+        std::fs::rename(&tmp, f.out.join(path)).unwrap();
+    }
+    f.site.edit(
+        "content/示例区示例局/2021.md",
+        "补充说明。",
+        "补充说明，再次修改。",
+    );
+    let s = f.step("output files replaced by hand", &[]);
+    assert!(s.reused_spare, "the spare was not used");
+    assert!(s.stderr.contains("个与上次相同"), "{}", s.stderr);
+
     // site.toml: every page.
     f.site.edit(
         "site.toml",

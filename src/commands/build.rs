@@ -151,7 +151,7 @@ pub fn build_site(
         Manifest::remove(&target);
     }
     let plan = crate::timing::time("plan (stat old output)", || {
-        plan(&jobs, &prints, previous.as_ref(), &target)
+        plan(&jobs, &prints, previous.as_ref(), &staging)
     });
     let bar = (progress && plan.run.len() > 100).then(|| {
         // Jobs that write an `index.html`.
@@ -262,7 +262,7 @@ struct Plan {
     same: BTreeMap<String, (Job, Hash)>,
 }
 
-fn plan(jobs: &[Job], prints: &[Hash], previous: Option<&Manifest>, target: &Path) -> Plan {
+fn plan(jobs: &[Job], prints: &[Hash], previous: Option<&Manifest>, staging: &Staging) -> Plan {
     use rayon::prelude::*;
     let Some(previous) = previous else {
         return Plan {
@@ -281,13 +281,23 @@ fn plan(jobs: &[Job], prints: &[Hash], previous: Option<&Manifest>, target: &Pat
             let Some(old) = previous.jobs.get(&job.key()) else {
                 return (None, Vec::new(), false);
             };
-            let intact: Vec<&FileEntry> = old
-                .files
-                .iter()
-                .filter(|f| f.unchanged(&target.join(&f.path)))
-                .collect();
-            let carry = old.fingerprint == *print && intact.len() == old.files.len();
-            (Some(old), intact, carry)
+            let in_output = |f: &&FileEntry| f.unchanged(&staging.target().join(&f.path));
+            // A job carried whole: a file that the spare holds as the
+            // recorded inode stays as it is (`Staging::carry_over`), so the
+            // spare's listing says whether it is the file recorded; any
+            // other file is carried from the output, and looked at there.
+            let carry = old.fingerprint == *print
+                && old.files.iter().all(|f| match staging.seen(&f.path) {
+                    Some(seen) if seen.ino == f.ino => f.is(seen),
+                    _ => in_output(&f),
+                });
+            if carry {
+                return (Some(old), Vec::new(), true);
+            }
+            // A job run again: its files that come out the same are
+            // carried from the output, so they are looked at there.
+            let intact: Vec<&FileEntry> = old.files.iter().filter(in_output).collect();
+            (Some(old), intact, false)
         })
         .collect();
     let mut plan = Plan {
