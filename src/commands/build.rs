@@ -108,6 +108,8 @@ pub struct Built {
 /// renders only the jobs whose inputs changed since the build recorded in
 /// the manifest (see [`crate::manifest`]) and hard-links every other file
 /// from the current output: the result is the tree a clean build writes.
+/// The last step of a `build` process: the manifests it read and wrote are
+/// left for the system to take back at exit, not freed.
 pub fn build_site(
     settings: &Settings,
     theme: &Theme,
@@ -245,7 +247,12 @@ pub fn build_site(
         let record = Manifest { output, ..record };
         // Without a manifest the next build is a full one: nothing is lost.
         let _ = crate::timing::time("manifest write", || record.write(&target));
+        // A build ends here: the system takes the memory back with the
+        // process, instead of a free for each of the paths of both
+        // manifests (20-25 ms at 10,000 reports, on one thread).
+        std::mem::forget(record);
     }
+    std::mem::forget(previous);
     Ok(Built { files, reused })
 }
 
