@@ -30,7 +30,7 @@ pub const DIR_NAME: &str = ".gongkai-cache";
 
 /// The entries are spread over this many files by path, so that an edit
 /// rewrites one small file, not the whole cache.
-const SHARDS: u64 = 64;
+pub const SHARDS: u64 = 64;
 
 /// Start of each file: the format of the cache itself.
 const MAGIC: &[u8; 16] = b"gongkai-cache-4\n";
@@ -47,8 +47,11 @@ pub struct LoadCache {
 #[derive(Default)]
 struct Shard {
     /// The file as read: each entry's report is decoded from a range of it.
-    data: Vec<u8>,
+    /// Let go ([`LoadCache::release`]) once the shard's reports are loaded.
+    data: std::sync::Mutex<Vec<u8>>,
     entries: HashMap<String, Entry>,
+    /// The file was read (and is of this cache).
+    read: bool,
 }
 
 /// One entry of a shard, as read.
@@ -142,7 +145,8 @@ fn is_real_dir(dir: &Path) -> bool {
     std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir())
 }
 
-fn shard_of(rel: &str) -> usize {
+/// The shard that keeps the report of the file at `rel`.
+pub fn shard_of(rel: &str) -> usize {
     (hash(rel.as_bytes()) % u128::from(SHARDS)) as usize
 }
 
@@ -186,12 +190,25 @@ impl LoadCache {
                     .ok()
                     .and_then(|data| {
                         let entries = index(&data, cache.key)?;
-                        Some(Shard { data, entries })
+                        Some(Shard {
+                            data: std::sync::Mutex::new(data),
+                            entries,
+                            read: true,
+                        })
                     })
                     .unwrap_or_default()
             })
             .collect();
         cache
+    }
+
+    /// Lets go of the bytes of shard `shard` (its reports are loaded):
+    /// the encoded reports are never all in memory beside the decoded ones.
+    pub fn release(&self, shard: usize) {
+        if let Some(s) = self.shards.get(shard) {
+            let data = s.data.lock().map(|mut d| std::mem::take(&mut *d));
+            drop(data);
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -243,50 +260,49 @@ impl LoadCache {
         }
         by_shard.par_iter().enumerate().for_each(|(i, uses)| {
             let old = self.shards.get(i);
-            let fresh: Vec<Option<Box<[u8]>>> = uses
-                .iter()
-                .map(|(_, u, report)| match (u, report) {
-                    (Use::Fresh(..), Some(report)) => encode(report),
-                    _ => None,
-                })
-                .collect();
-            let mut entries = Vec::with_capacity(uses.len());
-            let mut changed = false;
-            for ((rel, u, _), fresh) in uses.iter().zip(&fresh) {
-                match u {
-                    Use::Hit(bytes, stamp) => {
-                        let Some(shard) = old else { continue };
-                        if let Some(entry) = shard.entries.get(*rel) {
-                            // The same bytes with a new stamp (a file saved
-                            // unchanged, or one no longer too recent).
-                            changed |= entry.stamp != *stamp;
-                            entries.push(StoredEntry {
-                                rel,
-                                bytes: *bytes,
-                                stamp: *stamp,
-                                report: &shard.data[entry.report.clone()],
-                            });
-                        }
-                    }
-                    Use::Fresh(bytes, stamp) => {
-                        let Some(report) = fresh else { continue };
-                        changed = true;
-                        entries.push(StoredEntry {
-                            rel,
-                            bytes: *bytes,
-                            stamp: *stamp,
-                            report,
-                        });
-                    }
-                    Use::None => {}
-                }
-            }
+            let entry_of = |rel: &str| old.and_then(|s| s.entries.get(rel));
+            let changed = uses.iter().any(|(rel, u, _)| match u {
+                Use::Fresh(..) => true,
+                // The same bytes with a new stamp (a file saved unchanged,
+                // or one no longer too recent).
+                Use::Hit(_, stamp) => entry_of(rel).is_some_and(|e| e.stamp != *stamp),
+                Use::None => false,
+            });
             // Hits are a subset of the entries read: the same number means
             // the same entries.
+            let hits = uses
+                .iter()
+                .filter(|(rel, u, _)| matches!(u, Use::Hit(..)) && entry_of(rel).is_some())
+                .count();
             let before = old.map_or(0, |s| s.entries.len());
-            if !changed && entries.len() == before && old.is_some_and(|s| !s.data.is_empty()) {
+            if !changed && hits == before && old.is_some_and(|s| s.read) {
                 return;
             }
+            // Written anew: every report kept is encoded (the bytes read
+            // were let go as the reports were loaded).
+            let kept: Vec<(&str, &Use, Box<[u8]>)> = uses
+                .iter()
+                .filter(|(rel, u, _)| match u {
+                    Use::Hit(..) => entry_of(rel).is_some(),
+                    Use::Fresh(..) => true,
+                    Use::None => false,
+                })
+                .filter_map(|&(rel, u, report)| Some((rel, u, encode(report?)?)))
+                .collect();
+            let entries: Vec<StoredEntry> = kept
+                .iter()
+                .filter_map(|(rel, u, report)| {
+                    let (Use::Hit(bytes, stamp) | Use::Fresh(bytes, stamp)) = u else {
+                        return None;
+                    };
+                    Some(StoredEntry {
+                        rel,
+                        bytes: *bytes,
+                        stamp: *stamp,
+                        report,
+                    })
+                })
+                .collect();
             let file = shard_file(&dir, i);
             if entries.is_empty() {
                 let _ = std::fs::remove_file(&file);
@@ -334,7 +350,8 @@ fn well_formed(r: &Report) -> bool {
 
 /// The report of an entry, if it decodes to the shape loading gives.
 fn decode(shard: &Shard, entry: &Entry) -> Option<Report> {
-    postcard::from_bytes(&shard.data[entry.report.clone()])
+    let data = shard.data.lock().ok()?;
+    postcard::from_bytes(data.get(entry.report.clone())?)
         .ok()
         .filter(well_formed)
 }
@@ -449,7 +466,8 @@ mod tests {
                             },
                         )]
                         .into(),
-                        data: data.clone(),
+                        data: std::sync::Mutex::new(data.clone()),
+                        read: true,
                     },
                     false => Shard::default(),
                 })

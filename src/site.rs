@@ -174,9 +174,33 @@ pub fn load_all_cached(settings: &Settings, mode: CacheMode) -> std::io::Result<
         },
     );
     let sources = sources?;
-    let (files, uses): (Vec<LoadedFile>, Vec<load_cache::Use>) = sources
+    // Shard by shard, each shard's bytes let go once its reports are
+    // loaded: the encoded reports are never all in memory beside the
+    // decoded ones (at 10,000 reports the cache is ~60 MB).
+    let mut groups: Vec<Vec<usize>> = vec![Vec::new(); load_cache::SHARDS as usize];
+    for (i, s) in sources.iter().enumerate() {
+        groups[load_cache::shard_of(&s.rel)].push(i);
+    }
+    let keep = mode != CacheMode::Read;
+    let mut loaded: Vec<(usize, LoadedFile, load_cache::Use)> = groups
         .par_iter()
-        .map(|s| load_file_cached(settings, s, Some(&cache), mode != CacheMode::Read))
+        .enumerate()
+        .flat_map_iter(|(shard, group)| {
+            let out: Vec<_> = group
+                .par_iter()
+                .map(|&i| {
+                    let (file, used) = load_file_cached(settings, &sources[i], Some(&cache), keep);
+                    (i, file, used)
+                })
+                .collect();
+            cache.release(shard);
+            out
+        })
+        .collect();
+    loaded.sort_unstable_by_key(|(i, ..)| *i);
+    let (files, uses): (Vec<LoadedFile>, Vec<load_cache::Use>) = loaded
+        .into_iter()
+        .map(|(_, file, used)| (file, used))
         .unzip();
     if mode != CacheMode::Read {
         crate::timing::time("load: write the load cache", || {
