@@ -10,14 +10,19 @@ use std::os::unix::fs::MetadataExt;
 
 const CACHE: &str = ".gongkai-cache";
 
-/// How many reports the run took from the load cache (its timings say).
-fn hits(run: &Run) -> usize {
+/// How many times the run did what its timing line `what` counts.
+fn count(run: &Run, what: &str) -> usize {
     let err = run.stderr();
-    let Some(line) = err.lines().find(|l| l.contains("from the load cache")) else {
+    let Some(line) = err.lines().find(|l| l.contains(what)) else {
         return 0;
     };
     let count = line.rsplit('(').next().unwrap().trim_end_matches("×)");
     count.parse().unwrap_or_else(|_| panic!("{line}"))
+}
+
+/// How many reports the run took from the load cache (its timings say).
+fn hits(run: &Run) -> usize {
+    count(run, "from the load cache")
 }
 
 fn timed(site: &Site, args: &[&str]) -> Run {
@@ -39,12 +44,7 @@ fn check_without_cache(site: &Site) -> String {
 /// How many report files the run did not even read (their stamp was the
 /// one recorded in the cache).
 fn unread(run: &Run) -> usize {
-    let err = run.stderr();
-    let Some(line) = err.lines().find(|l| l.contains("file not read")) else {
-        return 0;
-    };
-    let count = line.rsplit('(').next().unwrap().trim_end_matches("×)");
-    count.parse().unwrap_or_else(|_| panic!("{line}"))
+    count(run, "file not read")
 }
 
 /// A file whose stamp (size, inode, modification and change times) is the
