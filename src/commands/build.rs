@@ -122,6 +122,7 @@ pub fn build_site(
         &settings.root.join("themes"),
     ];
     let target = crate::output::absolute(&settings.output_dir).map_err(BuildError::Io)?;
+    let renderer = Renderer::new(settings, theme, site);
     // Listing the spare, reading the manifest, and the jobs with their
     // fingerprints, side by side.
     let ((staging, previous), (jobs, prints, version)) = rayon::join(
@@ -139,7 +140,7 @@ pub fn build_site(
             )
         },
         || {
-            let jobs = Renderer::new(settings, theme, site).all_jobs();
+            let jobs = renderer.all_jobs();
             let version = manifest::version();
             let prints = crate::timing::time("fingerprints", || {
                 job_fingerprints(&jobs, settings, theme, site, &version)
@@ -148,7 +149,6 @@ pub fn build_site(
         },
     );
     let staging = staging.map_err(BuildError::Io)?;
-    let renderer = Renderer::new(settings, theme, site);
     if clean {
         Manifest::remove(&target);
     }
