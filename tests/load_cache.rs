@@ -58,15 +58,15 @@ fn a_file_as_last_seen_is_not_read_and_any_write_is_seen() {
     let out = site.path().join("public");
     let out = out.to_str().unwrap();
     let build = || timed(&site, &["build", "--output", out]);
-    // Every file was just written (the copy of the portal).
-    assert_eq!(unread(&build()), 0);
+    // The files were just written (the copy of the portal): how many
+    // builds see them as too recent to trust depends on the machine's
+    // speed, so only the state two seconds later is asserted.
+    build();
     let all = hits(&build());
     assert!(all > 2, "{all}");
-    assert_eq!(unread(&build()), 0);
     std::thread::sleep(std::time::Duration::from_millis(2100));
-    // Read and hashed once more, now with a stamp to trust.
-    let run = build();
-    assert_eq!((hits(&run), unread(&run)), (all, 0));
+    // Read (or not) once more, now with a stamp to trust.
+    build();
     let run = build();
     assert_eq!((hits(&run), unread(&run)), (all, all));
 
@@ -228,6 +228,10 @@ fn unchanged_reports_come_from_the_cache_and_every_result_is_the_same() {
         v.sort();
         v
     };
+    // Every file old enough for its stamp to be kept (otherwise the
+    // build that first keeps them rewrites other files of the cache too).
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    assert_eq!(hits(&build(&[])), all);
     let before = inodes();
     site.edit(
         "content/示例区示例局/2021.md",
