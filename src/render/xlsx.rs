@@ -70,22 +70,40 @@ fn esc(s: &str, out: &mut String) {
     }
 }
 
-/// `A`, `B`, …, `Z`, `AA`, … for a 0-based column.
-fn column_name(mut col: u32) -> String {
-    let mut name = Vec::new();
+/// Appends `A`, `B`, …, `Z`, `AA`, … for a 0-based column.
+fn push_column_name(out: &mut String, mut col: u32) {
+    // Seven letters reach past `u32::MAX`.
+    let mut name = [0u8; 8];
+    let mut len = 0;
     loop {
-        name.push(b'A' + (col % 26) as u8);
+        name[len] = b'A' + (col % 26) as u8;
+        len += 1;
         if col < 26 {
             break;
         }
         col = col / 26 - 1;
     }
-    name.reverse();
-    String::from_utf8(name).unwrap_or_default()
+    out.extend(name[..len].iter().rev().map(|&b| char::from(b)));
+}
+
+#[cfg(test)]
+fn column_name(col: u32) -> String {
+    let mut name = String::new();
+    push_column_name(&mut name, col);
+    name
+}
+
+/// Appends the `A1`-style reference of a 0-based cell (written for every
+/// cell of every workbook: no string of its own).
+fn push_cell_ref(out: &mut String, row: u32, col: u32) {
+    push_column_name(out, col);
+    let _ = write!(out, "{}", row + 1);
 }
 
 fn cell_ref(row: u32, col: u32) -> String {
-    format!("{}{}", column_name(col), row + 1)
+    let mut at = String::new();
+    push_cell_ref(&mut at, row, col);
+    at
 }
 
 /// Style index of a number shown with `decimals` decimals (custom formats 164–167).
@@ -211,26 +229,27 @@ fn sheet_xml(sheet: &Sheet) -> String {
         let _ = write!(x, r#"<row r="{}">"#, r + 1);
         for (k, slot) in row.iter().enumerate() {
             let Some((cell, origin)) = slot else { continue };
-            let at = cell_ref(r as u32, k as u32);
+            x.push_str(r#"<c r=""#);
+            push_cell_ref(&mut x, r as u32, k as u32);
             match (&cell.value, origin) {
                 (Value::Number(n, d), true) => {
                     let _ = write!(
                         x,
-                        r#"<c r="{at}" s="{}"><v>{n}</v></c>"#,
+                        r#"" s="{}"><v>{n}</v></c>"#,
                         number_style(cell.style, *d)
                     );
                 }
                 (Value::Text(t), true) if !t.is_empty() => {
                     let _ = write!(
                         x,
-                        r#"<c r="{at}" s="{}" t="inlineStr"><is><t xml:space="preserve">"#,
+                        r#"" s="{}" t="inlineStr"><is><t xml:space="preserve">"#,
                         cell.style as u32
                     );
                     esc(t, &mut x);
                     x.push_str("</t></is></c>");
                 }
                 _ => {
-                    let _ = write!(x, r#"<c r="{at}" s="{}"/>"#, cell.style as u32);
+                    let _ = write!(x, r#"" s="{}"/>"#, cell.style as u32);
                 }
             }
         }
@@ -303,6 +322,29 @@ fn deflate(input: &[u8]) -> Vec<u8> {
                 }
             }
         }
+    })
+}
+
+/// [`compress`] for a part that is the same in most workbooks (the content
+/// types, the workbook and its relationships depend only on the sheets'
+/// names): the last few of each name are kept, per thread, compressed.
+fn compress_repeated(name: &'static str, text: String) -> Member {
+    type Seen = Vec<(&'static str, String, Member)>;
+    thread_local! {
+        static SEEN: std::cell::RefCell<Seen> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    const KEEP: usize = 24;
+    SEEN.with(|seen| {
+        let mut seen = seen.borrow_mut();
+        if let Some((_, _, m)) = seen.iter().find(|(n, t, _)| *n == name && *t == text) {
+            return m.clone();
+        }
+        let m = compress(name, &text);
+        if seen.len() == KEEP {
+            seen.remove(0);
+        }
+        seen.push((name, text, m.clone()));
+        m
     })
 }
 
@@ -380,10 +422,10 @@ pub fn workbook(props: &Properties, sheets: &[Sheet]) -> std::io::Result<Vec<u8>
     let sheets = &sheets[..sheets.len().min(SHEET_NAMES.len())];
     let (wb, wb_rels) = workbook_xml(sheets);
     let mut own = vec![
-        compress("[Content_Types].xml", &content_types(sheets.len())),
+        compress_repeated("[Content_Types].xml", content_types(sheets.len())),
         compress("docProps/core.xml", &core_xml(props)),
-        compress("xl/workbook.xml", &wb),
-        compress("xl/_rels/workbook.xml.rels", &wb_rels),
+        compress_repeated("xl/workbook.xml", wb),
+        compress_repeated("xl/_rels/workbook.xml.rels", wb_rels),
     ];
     for (i, s) in sheets.iter().enumerate() {
         own.push(compress(SHEET_NAMES[i], &sheet_xml(s)));
@@ -409,6 +451,7 @@ mod tests {
         assert_eq!(column_name(27), "AB");
         assert_eq!(column_name(701), "ZZ");
         assert_eq!(column_name(702), "AAA");
+        assert_eq!(column_name(u32::MAX), "MWLQKWV");
     }
 
     #[test]
