@@ -327,7 +327,7 @@ fn deflate(input: &[u8]) -> Vec<u8> {
 
 /// [`compress`] for a part that is the same in most workbooks (the content
 /// types, the workbook and its relationships depend only on the sheets'
-/// names): the last few of each name are kept, per thread, compressed.
+/// names): each thread keeps the last few it compressed.
 fn compress_repeated(name: &'static str, text: String) -> Member {
     type Seen = Vec<(&'static str, String, Member)>;
     thread_local! {
