@@ -205,9 +205,8 @@ impl LoadCache {
     /// Lets go of the bytes of shard `shard` (its reports are loaded):
     /// the encoded reports are never all in memory beside the decoded ones.
     pub fn release(&self, shard: usize) {
-        if let Some(s) = self.shards.get(shard) {
-            let data = s.data.lock().map(|mut d| std::mem::take(&mut *d));
-            drop(data);
+        if let Some(Ok(mut data)) = self.shards.get(shard).map(|s| s.data.lock()) {
+            *data = Vec::new();
         }
     }
 
@@ -280,27 +279,24 @@ impl LoadCache {
             }
             // Written anew: every report kept is encoded (the bytes read
             // were let go as the reports were loaded).
-            let kept: Vec<(&str, &Use, Box<[u8]>)> = uses
+            let kept: Vec<_> = uses
                 .iter()
-                .filter(|(rel, u, _)| match u {
-                    Use::Hit(..) => entry_of(rel).is_some(),
-                    Use::Fresh(..) => true,
-                    Use::None => false,
+                .filter_map(|&(rel, u, report)| {
+                    let (bytes, stamp) = match u {
+                        Use::Hit(bytes, stamp) if entry_of(rel).is_some() => (bytes, stamp),
+                        Use::Fresh(bytes, stamp) => (bytes, stamp),
+                        _ => return None,
+                    };
+                    Some((rel, *bytes, *stamp, encode(report?)?))
                 })
-                .filter_map(|&(rel, u, report)| Some((rel, u, encode(report?)?)))
                 .collect();
             let entries: Vec<StoredEntry> = kept
                 .iter()
-                .filter_map(|(rel, u, report)| {
-                    let (Use::Hit(bytes, stamp) | Use::Fresh(bytes, stamp)) = u else {
-                        return None;
-                    };
-                    Some(StoredEntry {
-                        rel,
-                        bytes: *bytes,
-                        stamp: *stamp,
-                        report,
-                    })
+                .map(|(rel, bytes, stamp, report)| StoredEntry {
+                    rel,
+                    bytes: *bytes,
+                    stamp: *stamp,
+                    report,
                 })
                 .collect();
             let file = shard_file(&dir, i);
