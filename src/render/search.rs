@@ -253,57 +253,31 @@ struct Meta {
     chunk: usize,
 }
 
+/// A term's report ids, ascending.
+type Postings = Vec<(String, Vec<u32>)>;
+
 /// The index files for every report of the site.
 pub fn index_files(site: &Site) -> Vec<OutputFile> {
     use rayon::prelude::*;
-    // The terms of a batch of reports are found in parallel while the batch
-    // before is added to the postings (in report order); only two batches of
-    // term sets are in memory at once.
-    const BATCH: usize = 128;
     let shards = shard_count(site.reports.len());
-    // Postings by packed term: report ids, ascending (reports are added in order).
-    let mut cjk: rustc_hash::FxHashMap<u64, Vec<u32>> = Default::default();
-    let mut words: rustc_hash::FxHashMap<String, Vec<u32>> = Default::default();
-    let mut add = |first: usize, sets: Vec<Keys>| {
-        for (i, set) in sets.into_iter().enumerate() {
-            let id = (first + i) as u32;
-            // Ids ascending: a repeat of a term in one report is its last id.
-            for key in set.cjk {
-                let ids = cjk.entry(key).or_default();
-                if ids.last() != Some(&id) {
-                    ids.push(id);
-                }
-            }
-            for word in set.words {
-                let ids = words.entry(word).or_default();
-                if ids.last() != Some(&id) {
-                    ids.push(id);
-                }
-            }
+    // The reports are split into runs, a few per thread; each run's
+    // postings are found on their own (terms, then ids, with no lock),
+    // already split by shard. Joined run by run in order, a term's ids stay
+    // ascending, so the index does not depend on how many runs there were.
+    let runs = (rayon::current_num_threads() * 4).max(1);
+    let size = site.reports.len().div_ceil(runs).max(1);
+    let partial: Vec<Vec<Postings>> = site
+        .reports
+        .par_chunks(size)
+        .enumerate()
+        .map(|(run, reports)| run_postings(reports, run * size, shards))
+        .collect();
+    // By shard: each run's part of it, in run order.
+    let mut by_shard: Vec<Vec<Postings>> = (0..shards).map(|_| Vec::new()).collect();
+    for run in partial {
+        for (s, part) in run.into_iter().enumerate() {
+            by_shard[s].push(part);
         }
-    };
-    let mut before: Option<(usize, Vec<Keys>)> = None;
-    for (b, batch) in site.reports.chunks(BATCH).enumerate() {
-        let (sets, ()) = rayon::join(
-            || batch.par_iter().map(|r| report_keys(r)).collect(),
-            || {
-                if let Some((first, sets)) = before.take() {
-                    add(first, sets);
-                }
-            },
-        );
-        before = Some((b * BATCH, sets));
-    }
-    if let Some((first, sets)) = before {
-        add(first, sets);
-    }
-    let mut postings: Vec<Vec<(String, Vec<u32>)>> = vec![Vec::new(); shards as usize];
-    let terms = cjk
-        .into_iter()
-        .map(|(key, ids)| (cjk_term(key), ids))
-        .chain(words);
-    for (term, ids) in terms {
-        postings[(hash(&term) % shards) as usize].push((term, ids));
     }
     let mut files = vec![OutputFile {
         path: "search/meta.json".into(),
@@ -315,13 +289,17 @@ pub fn index_files(site: &Site) -> Vec<OutputFile> {
         })
         .unwrap_or_default(),
     }];
-    // Each shard is encoded on its own (in parallel, in shard order).
-    let shard_files: Vec<OutputFile> = postings
+    // Each shard is joined and encoded on its own (in parallel, in shard order).
+    let shard_files: Vec<OutputFile> = by_shard
         .into_par_iter()
         .enumerate()
-        .map(|(s, shard)| {
+        .map(|(s, parts)| {
             // In term order (as a `BTreeMap` writes them).
-            let encoded: BTreeMap<String, Vec<u32>> = shard
+            let mut joined: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+            for (term, ids) in parts.into_iter().flatten() {
+                joined.entry(term).or_default().extend(ids);
+            }
+            let encoded: BTreeMap<String, Vec<u32>> = joined
                 .into_iter()
                 .map(|(term, ids)| {
                     let deltas = ids.iter().scan(0u32, |prev, &id| {
@@ -357,6 +335,40 @@ pub fn index_files(site: &Site) -> Vec<OutputFile> {
         });
     }
     files
+}
+
+/// The postings of a run of reports, the first of which has the id
+/// `first`, by shard.
+fn run_postings(reports: &[std::sync::Arc<Report>], first: usize, shards: u32) -> Vec<Postings> {
+    // By packed term: report ids, ascending (reports are added in order).
+    let mut cjk: rustc_hash::FxHashMap<u64, Vec<u32>> = Default::default();
+    let mut words: rustc_hash::FxHashMap<String, Vec<u32>> = Default::default();
+    for (i, r) in reports.iter().enumerate() {
+        let id = (first + i) as u32;
+        let keys = report_keys(r);
+        // Ids ascending: a repeat of a term in one report is its last id.
+        for key in keys.cjk {
+            let ids = cjk.entry(key).or_default();
+            if ids.last() != Some(&id) {
+                ids.push(id);
+            }
+        }
+        for word in keys.words {
+            let ids = words.entry(word).or_default();
+            if ids.last() != Some(&id) {
+                ids.push(id);
+            }
+        }
+    }
+    let mut postings: Vec<Postings> = (0..shards).map(|_| Vec::new()).collect();
+    let terms = cjk
+        .into_iter()
+        .map(|(key, ids)| (cjk_term(key), ids))
+        .chain(words);
+    for (term, ids) in terms {
+        postings[(hash(&term) % shards) as usize].push((term, ids));
+    }
+    postings
 }
 
 /// What the browser does, here: the addresses of the reports containing
@@ -462,6 +474,47 @@ mod tests {
         let (a, b) = (b.finish(), keys(&text));
         assert!(a.cjk == b.cjk && a.words == b.words, "{text}");
         assert!(!a.cjk.contains(&cjk_key('开', Some('信'))));
+    }
+
+    /// The index is the same however many threads find its postings (the
+    /// reports are split into runs by the number of threads).
+    #[test]
+    fn the_index_does_not_depend_on_the_threads() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let settings = crate::config::Settings::new(root, None, true).expect("settings");
+        // Every report of the repository (fixtures included), once per path.
+        let mut seen = BTreeSet::new();
+        let files: Vec<_> = crate::site::repository_reports()
+            .into_iter()
+            .filter(|(source, _)| seen.insert(source.rel.clone()))
+            .map(|(source, text)| crate::site::load_text(&settings, &source, &text))
+            .collect();
+        let site = Site::assemble(files, &settings.site);
+        assert!(site.reports.len() > 20, "{}", site.reports.len());
+        let index = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("pool");
+            pool.install(|| index_files(&site))
+                .into_iter()
+                .map(|f| (f.path, f.bytes))
+                .collect::<Vec<_>>()
+        };
+        let one = index(1);
+        assert!(
+            one.iter()
+                .any(|(p, b)| p.starts_with("search/t-") && b.len() > 100)
+        );
+        assert_eq!(one, index(3));
+        assert_eq!(one, index(8));
+        // A term found in reports of more than one run lists each of them.
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (path, bytes) in &one {
+            crate::output::write_bytes(dir.path(), path, bytes).expect("write");
+        }
+        let found = query(&dir.path().join("search"), "政府信息公开").expect("query");
+        assert_eq!(found.len(), site.reports.len());
     }
 
     #[test]
