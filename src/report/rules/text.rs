@@ -228,6 +228,66 @@ fn contains_any(text: &str, words: &[&str]) -> bool {
     words.iter().any(|w| text.contains(w))
 }
 
+/// Keywords that name a total (received, answered) rather than a category.
+const TOTAL_KEYWORDS: [&str; 8] = [
+    "新收",
+    "收到",
+    "受理",
+    "接收",
+    "接到",
+    "办结",
+    "答复",
+    "办理完毕",
+];
+
+/// Words of a clause that counts only some of the applications: a channel,
+/// a subject or a comparison ("当面申请收到8件", "涉及征地拆迁类申请收到120件",
+/// "较上年多收到10件").
+const PART_WORDS: [&str; 21] = [
+    "当面",
+    "现场",
+    "信函",
+    "邮寄",
+    "传真",
+    "电子邮件",
+    "电话",
+    "网上",
+    "互联网",
+    "网络",
+    "在线",
+    "涉及",
+    "关于",
+    "较上年",
+    "比上年",
+    "较去年",
+    "比去年",
+    "同比",
+    "增加",
+    "减少",
+    "类申请",
+];
+
+/// The count a total keyword (`收到`, `办结` …) at char `k` introduces is only
+/// a part of the total: the keyword follows "其中" in the same sentence
+/// ("481件，其中通过互联网收到申请300件"), or its clause names a channel, a
+/// subject or a comparison — unless that clause says it is the whole ("共").
+fn states_a_part(chars: &[char], k: usize, keyword: &str) -> bool {
+    if !TOTAL_KEYWORDS.contains(&keyword) {
+        return false;
+    }
+    let is_end = |c: &char| matches!(c, '，' | '；' | '。' | ',' | ';' | '：' | ':');
+    let start = chars[..k].iter().rposition(is_end).map_or(0, |p| p + 1);
+    let end = chars[k..]
+        .iter()
+        .position(is_end)
+        .map_or(chars.len(), |p| k + p);
+    let clause: String = chars[start..end].iter().collect();
+    let before: String = chars[..k].iter().collect();
+    let received = TOTAL_KEYWORDS[..5].contains(&keyword);
+    (received && before.contains("其中"))
+        || (contains_any(&clause, &PART_WORDS) && !contains_any(&clause, &["共", "合计", "总计"]))
+}
+
 /// X1: the prose states `n` where the table has `table`.
 fn mismatch(
     report: &Report,
@@ -264,6 +324,9 @@ pub fn x1_stated_counts_equal_the_tables(
     let mut check = |keyword: &str, table: Option<Num>, place: &str, accept_also: Option<Num>| {
         let Some(table) = table else { return };
         for k in find_all(chars, keyword) {
+            if states_a_part(chars, k, keyword) {
+                continue;
+            }
             let Some(n) = count_after(chars, k + keyword.chars().count()) else {
                 continue;
             };
@@ -648,7 +711,9 @@ pub fn x5_years_are_the_report_year(report: &Report, s: &Sentence, out: &mut Vec
                 && y != year
             {
                 let rest = after.trim_start_matches('年').trim_start_matches('度');
-                if rest.starts_with("政府信息公开工作年度报告") {
+                if rest.starts_with("政府信息公开工作年度报告")
+                    && !refers_to_an_earlier_report(s, y, year)
+                {
                     err(format!(
                         "正文提到“{y}年政府信息公开工作年度报告”，但本报告是{year}年度报告"
                     ));
@@ -670,6 +735,30 @@ pub fn x5_years_are_the_report_year(report: &Report, s: &Sentence, out: &mut Vec
         }
         i = j;
     }
+}
+
+/// Words with which a report refers to an earlier year's report: the 2021
+/// format asks section 五 for what became of the problems it named.
+const EARLIER_REPORT_WORDS: [&str; 12] = [
+    "针对",
+    "对照",
+    "上年",
+    "上一年",
+    "去年",
+    "往年",
+    "以往",
+    "整改",
+    "指出",
+    "提出",
+    "反映",
+    "发现",
+];
+
+/// "…2020年政府信息公开工作年度报告中指出的问题…" in a 2021 report: an earlier
+/// year's report named on purpose (in section 五, or with a word that refers
+/// back to it), not a leftover of last year's text.
+fn refers_to_an_earlier_report(s: &Sentence, y: i64, year: i64) -> bool {
+    y < year && (s.section == Some(5) || contains_any(&s.text, &EARLIER_REPORT_WORDS))
 }
 
 /// X5: the title's year is the report year.
