@@ -308,6 +308,21 @@ fn t3_5_a_blank_cell_in_table_three() {
 }
 
 #[test]
+fn t3_5_not_applicable_in_table_three() {
+    one(
+        "t3.5-slash",
+        Expect {
+            at: ("2021.md", "prohibited_by_law:"),
+            rule: "T3.5",
+            severity: "warning",
+            column: 30,
+            says: &["2.其他法律行政法规禁止公开", "“/”", "自然人、总计", "没有“不适用”"],
+            numbers: None,
+        },
+    );
+}
+
+#[test]
 fn t4_1_review_outcomes_do_not_add_up() {
     one(
         "t4.1",

@@ -111,7 +111,42 @@ fn blank_cells(file: &str, table: &Table, rule: &'static str, out: &mut Vec<Find
                 ),
             )
             .at(table.place(r, None))
-            .hint("确实为 0 请填 0；不适用请填 \"/\""),
+            .hint(if rule == "T2.8" {
+                "确实为 0 请填 0；不适用请填 \"/\""
+            } else {
+                "确实为 0 请填 0"
+            }),
+        );
+    }
+}
+
+/// "/" in a table whose official form has no "不适用" (三 and 四: every cell
+/// is a count of applications or cases): counted as 0, and a warning.
+fn not_applicable_cells(file: &str, table: &Table, rule: &'static str, out: &mut Vec<Finding>) {
+    for (r, row) in table.rows.iter().enumerate() {
+        let slashes: Vec<usize> = (0..row.cells.len())
+            .filter(|&c| row.cells[c].value == Value::NotApplicable)
+            .collect();
+        let Some(&first) = slashes.first() else {
+            continue;
+        };
+        let names: Vec<&str> = slashes
+            .iter()
+            .map(|&c| table.spec.rows[r].columns[c].label)
+            .collect();
+        out.push(
+            Finding::warning(
+                file,
+                row.cells[first].pos,
+                rule,
+                format!(
+                    "有 {} 个单元格填的是“/”（{}）：官方表样这张表没有“不适用”，每格都是件数，表格里按 0 计算",
+                    slashes.len(),
+                    names.join("、")
+                ),
+            )
+            .at(table.place(r, None))
+            .hint("没有就填 0；原表空白填 ~"),
         );
     }
 }

@@ -1,6 +1,6 @@
 //! Table 三、收到和处理政府信息公开申请情况: T3.1–T3.5.
 
-use super::{blank_cells, non_negative_integers};
+use super::{blank_cells, non_negative_integers, not_applicable_cells};
 use crate::diag::Finding;
 use crate::report::num::Num;
 use crate::report::schema::{RowRole, T3_COLUMNS};
@@ -14,6 +14,7 @@ pub fn check(file: &str, t: &Table, out: &mut Vec<Finding>) {
     point_at_the_likely_cell(t, &mut out[start..]);
     non_negative_integers(file, t, "T3.4", out);
     blank_cells(file, t, "T3.5", out);
+    not_applicable_cells(file, t, "T3.5", out);
 }
 
 /// When one row fails T3.3 and one column fails T3.1/T3.2, the cell where

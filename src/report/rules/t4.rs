@@ -1,6 +1,6 @@
 //! Table 四、政府信息公开行政复议、行政诉讼情况: T4.1–T4.3.
 
-use super::{blank_cells, non_negative_integers};
+use super::{blank_cells, non_negative_integers, not_applicable_cells};
 use crate::diag::Finding;
 use crate::report::num::Num;
 use crate::report::schema::T4_TOTAL_COL;
@@ -10,6 +10,7 @@ pub fn check(file: &str, t: &Table, out: &mut Vec<Finding>) {
     t4_1_outcomes_add_up(file, t, out);
     non_negative_integers(file, t, "T4.2", out);
     blank_cells(file, t, "T4.3", out);
+    not_applicable_cells(file, t, "T4.3", out);
 }
 
 /// T4.1: in 行政复议, 直接起诉 and 复议后起诉: 结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 总计.
