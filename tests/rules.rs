@@ -316,7 +316,12 @@ fn t3_5_not_applicable_in_table_three() {
             rule: "T3.5",
             severity: "warning",
             column: 30,
-            says: &["2.其他法律行政法规禁止公开", "“/”", "自然人、总计", "没有“不适用”"],
+            says: &[
+                "2.其他法律行政法规禁止公开",
+                "“/”",
+                "自然人、总计",
+                "没有“不适用”",
+            ],
             numbers: None,
         },
     );
@@ -393,6 +398,21 @@ fn f2_format_that_does_not_fit_the_year() {
             column: 9,
             says: &["2021年度", "2019"],
             numbers: Some(("2021", "2019")),
+        },
+    );
+}
+
+#[test]
+fn f3_a_heading_of_the_reports_before_2019() {
+    one(
+        "f3",
+        Expect {
+            at: ("2021.md", "### 政府信息公开的收费及减免情况"),
+            rule: "F3",
+            severity: "warning",
+            column: 12,
+            says: &["“收费及减免”", "2019年以前"],
+            numbers: None,
         },
     );
 }

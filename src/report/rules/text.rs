@@ -28,6 +28,58 @@ pub fn check(report: &Report, out: &mut Vec<Finding>) {
     unfinished_template_text(report, &sentences, out);
     x6_sections_present_and_in_order(report, out);
     x7_processing_fee_stated(report, &sentences, out);
+    f3_no_obsolete_categories(report, out);
+}
+
+/// Categories of the reports before 2019, which the 2019 and 2021 formats
+/// replaced: (as published, what replaced it).
+const OBSOLETE_CATEGORIES: [(&str, &str); 5] = [
+    (
+        "信息不存在",
+        "“本机关不掌握相关政府信息”（表三（四）无法提供 1）",
+    ),
+    ("收费及减免", "表二的“行政事业性收费”和第六部分的信息处理费"),
+    ("不属于本行政机关公开", "“不予处理”或“无法提供”的相应情形"),
+    ("不属于本机关公开", "“不予处理”或“无法提供”的相应情形"),
+    ("不是《条例》所指政府信息", "“不予处理”的相应情形"),
+];
+
+/// F3: the text (headings included) uses a category of the reports before
+/// 2019 ("信息不存在", "政府信息公开的收费及减免情况"): likely copied from an
+/// old report.
+pub fn f3_no_obsolete_categories(report: &Report, out: &mut Vec<Finding>) {
+    if report.meta.format.is_none() {
+        return;
+    }
+    let mut in_code = false;
+    for (i, line) in report.body.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_code = !in_code;
+        }
+        if in_code {
+            continue;
+        }
+        let Some((at, (old, new))) = OBSOLETE_CATEGORIES
+            .iter()
+            .filter_map(|c| line.find(c.0).map(|at| (at, c)))
+            .min_by_key(|(at, _)| *at)
+        else {
+            continue;
+        };
+        let column = line[..at].chars().count() as u32 + 1;
+        out.push(
+            Finding::warning(
+                &report.source.rel,
+                Pos::new(report.body_line + i as u32, column),
+                "F3",
+                format!(
+                    "“{old}”是2019年以前的报告使用的分类，现行格式没有这一项：是否沿用了旧报告的文字？"
+                ),
+            )
+            .hint(format!("现行格式对应的是{new}")),
+        );
+    }
 }
 
 /// A sentence of the body with its place in the file.
