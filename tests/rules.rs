@@ -88,6 +88,21 @@ fn t2_1_a_negative_count() {
 }
 
 #[test]
+fn t2_1_a_fee_in_yuan_is_not_in_ten_thousand_yuan() {
+    one(
+        "t2.1-yuan",
+        Expect {
+            at: ("2021.md", "fees:"),
+            rule: "T2.1",
+            severity: "error",
+            column: 9,
+            says: &["行政事业性收费", "万元", "12350 元 = 1.235 万元"],
+            numbers: Some(("1.235", "12350")),
+        },
+    );
+}
+
+#[test]
 fn t2_2_the_henan_fee_has_four_decimals() {
     one(
         "t2.2",
@@ -413,6 +428,21 @@ fn f3_a_heading_of_the_reports_before_2019() {
             column: 12,
             says: &["“收费及减免”", "2019年以前"],
             numbers: None,
+        },
+    );
+}
+
+#[test]
+fn fm5_last_years_file_copied_without_changing_the_year() {
+    one(
+        "fm5-file-year",
+        Expect {
+            at: ("2022.md", "year:"),
+            rule: "FM5",
+            severity: "error",
+            column: 7,
+            says: &["文件名是 2022.md", "写的是 2021"],
+            numbers: Some(("2022", "2021")),
         },
     );
 }

@@ -298,6 +298,7 @@ impl Parser<'_> {
             .next()
             .unwrap_or(&source.stem)
             .to_string();
+        self.file_name_is_the_year(&file_slug, year, year_pos);
         Some(Meta {
             title_pos,
             title: title
@@ -316,6 +317,31 @@ impl Parser<'_> {
             slug: slug.unwrap_or(file_slug),
             acknowledged: self.acknowledged(get("acknowledged").map(|(_, v)| v)),
         })
+    }
+
+    /// A file named for a year (`2022.md`) holds that year's report: a copy
+    /// of last year's file whose `year:` was left as it was would otherwise be
+    /// published at the new year's address with the old year's title.
+    fn file_name_is_the_year(&mut self, file_slug: &str, year: i64, year_pos: Pos) {
+        let Some(named) = file_slug
+            .parse::<i64>()
+            .ok()
+            .filter(|y| file_slug.len() == 4 && (1990..=2200).contains(y))
+        else {
+            return;
+        };
+        if named != year {
+            let e = self.error(
+                year_pos,
+                codes::METADATA,
+                format!("文件名是 {file_slug}.md，但 year（年度）写的是 {year}：是否复制了往年的文件而没有改年度？"),
+            );
+            e.expected = Some(named.to_string());
+            e.found = Some(year.to_string());
+            e.hint = Some(format!(
+                "{file_slug} 年度的报告写 year: {file_slug}；如果这就是 {year} 年度的报告，请把文件改名为 {year}.md"
+            ));
+        }
     }
 
     /// `acknowledged:` — a list of `{ rule, where, reason }`.

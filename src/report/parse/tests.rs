@@ -272,7 +272,25 @@ fn a_missing_table_is_f1() {
 
 #[test]
 fn reports_before_2019_are_narrative_only() {
-    let p = parse("---\nagency: 某局\nyear: 2017\n---\n正文\n");
+    let src = SourcePath {
+        path: "content/局/2017.md".into(),
+        rel: "content/局/2017.md".into(),
+        stem: "局/2017".into(),
+    };
+    let p = parse_report(&src, "---\nagency: 某局\nyear: 2017\n---\n正文\n");
     assert!(p.findings.is_empty(), "{:?}", p.findings);
     assert!(p.report.unwrap().meta.format.is_none());
+}
+
+#[test]
+fn a_file_named_for_another_year_is_an_error_at_the_year() {
+    let p = parse("---\nagency: 某局\nyear: 2020\n---\n正文\n");
+    let f: Vec<_> = p.findings.iter().filter(|f| f.rule == "FM5").collect();
+    assert_eq!(f.len(), 1, "{:?}", p.findings);
+    assert_eq!((f[0].line, f[0].column), (3, 7));
+    assert!(
+        f[0].message.contains("文件名是 2021.md"),
+        "{}",
+        f[0].message
+    );
 }
