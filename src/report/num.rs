@@ -117,6 +117,17 @@ impl Num {
         self.mantissa * 10i128.pow(u32::from(scale - self.scale))
     }
 
+    /// The number divided by 10^`places`, without trailing zeros
+    /// (12500 元 → 1.25 万元: `Num::int(12500).shifted_down(4)`).
+    pub fn shifted_down(&self, places: u8) -> Num {
+        let (mut mantissa, mut scale) = (self.mantissa, self.scale.saturating_add(places));
+        while scale > 0 && mantissa % 10 == 0 {
+            mantissa /= 10;
+            scale -= 1;
+        }
+        Num { mantissa, scale }
+    }
+
     /// The number shown with exactly `decimals` decimals, when that loses nothing.
     pub fn with_decimals(&self, decimals: u8) -> Option<Num> {
         if decimals >= self.scale {

@@ -17,6 +17,7 @@ pub fn check(file: &str, t: &Table, ctx: &RuleContext, out: &mut Vec<Finding>) {
     blank_cells(file, t, "T2.8", out);
     match format {
         Format::V2021 => {
+            t2_1_fee_in_ten_thousand_yuan(file, t, out);
             t2_2_fee_decimals(file, t, ctx, out);
             t2_3_in_force_not_below_issued(file, t, out);
         }
@@ -60,6 +61,48 @@ pub fn t2_1_values_have_their_kind(file: &str, t: &Table, out: &mut Vec<Finding>
             .numbers(problem.split('（').next().unwrap_or(problem), n),
         );
     }
+}
+
+/// T2.1 (2021): the fee is in 万元. A fee whose note gives another unit
+/// ("12500元", as published or imported) would be shown, summed and exported
+/// as 12,500 万元.
+pub fn t2_1_fee_in_ten_thousand_yuan(file: &str, t: &Table, out: &mut Vec<Finding>) {
+    let Some((n, pos, r)) = cell(t, "fees", 0) else {
+        return;
+    };
+    let Some(note) = t.note(r, 0) else {
+        return;
+    };
+    // Only a note that is a unit: "含罚没收入3000元" is a remark.
+    let bare: String = note
+        .replace("单位", "")
+        .replace("人民币", "")
+        .chars()
+        .filter(|c| !c.is_whitespace() && !"：:（）()".contains(*c))
+        .collect();
+    let unit = match bare.as_str() {
+        "元" => ("元", 4),
+        "千元" => ("千元", 1),
+        _ => return,
+    };
+    let in_wan = n.shifted_down(unit.1);
+    out.push(
+        Finding::error(
+            file,
+            pos,
+            "T2.1",
+            format!(
+                "收费金额的单位是万元，这里注明的单位是“{}”（{note}）：{n} {} = {in_wan} 万元",
+                unit.0, unit.0
+            ),
+        )
+        .at(t.place(r, Some(0)))
+        .numbers(in_wan, n)
+        .hint(format!(
+            "写成 fees: {in_wan}（单位：万元），不要再注明“{}”",
+            unit.0
+        )),
+    );
 }
 
 /// T2.2: with a provincial overlay (Henan: 保留4位小数), the fee must be shown with exactly that many decimals.
