@@ -62,6 +62,8 @@ impl RowLabels {
             entries.push((i, key, true));
             if row.role == RowRole::OutcomeTotal {
                 entries.push((i, "总计".to_string(), false));
+                // `（七）合计`: some offices print 合计 for 总计.
+                entries.push((i, label_key(&row.label.replace("总计", "合计")), false));
             }
             let renamed = RENAMED_ROWS
                 .iter()
@@ -291,6 +293,11 @@ mod tests {
             )
         );
         assert_eq!(t3.find("1.属于"), None);
+        let (row, fit, _) = t3.find(&label_key("（七）合计")).unwrap();
+        assert_eq!(
+            (T3_2021.rows[row].key(), fit),
+            ("outcomes.total".into(), Fit::Variant)
+        );
     }
 
     #[test]

@@ -92,6 +92,12 @@ fn block_text(doc: &Document, i: usize) -> Option<String> {
 
 /// A title when `text` is one.
 fn title_from(text: &str, blocks: Vec<usize>) -> Option<Title> {
+    // `《…报告》`: a title printed in book-title marks.
+    let text = text.trim();
+    let text = text
+        .strip_prefix('《')
+        .and_then(|t| t.strip_suffix('》'))
+        .unwrap_or(text);
     let key = arabic_years(&label_key(text));
     let is_title = key.contains("信息公开")
         && key.contains("报告")
@@ -193,6 +199,8 @@ fn agency_in(key: &str, year: std::ops::Range<usize>) -> Option<String> {
     while let Some(shorter) = TITLE_WORDS.iter().find_map(|w| name.strip_suffix(w)) {
         name = shorter;
     }
+    // `关于某局2021年…报告`: "about" is not part of the name.
+    let name = name.strip_prefix("关于").unwrap_or(name);
     valid_agency(name).then(|| name.to_string())
 }
 
@@ -347,6 +355,14 @@ mod tests {
         assert_eq!(
             title("某某局二零二二年政府信息公开工作年度报告"),
             found("某某局", 2022)
+        );
+        assert_eq!(
+            title("《某某区测试局2021年政府信息公开工作年度报告》"),
+            found("某某区测试局", 2021)
+        );
+        assert_eq!(
+            title("关于某某区测试局2021年政府信息公开工作年度报告"),
+            found("某某区测试局", 2021)
         );
     }
 
