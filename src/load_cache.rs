@@ -20,8 +20,8 @@
 use crate::config::Settings;
 use crate::pipeline::{Hash, hash};
 use crate::report::Report;
+use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -461,7 +461,8 @@ mod tests {
                                 report: 0..data.len(),
                             },
                         )]
-                        .into(),
+                        .into_iter()
+                        .collect(),
                         data: std::sync::Mutex::new(data.clone()),
                         read: true,
                     },

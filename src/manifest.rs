@@ -15,7 +15,7 @@
 //! one, another gongkai, `build --clean` — means a full build.
 
 use crate::pipeline::Hash;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::io::Write;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -188,7 +188,7 @@ mod tests {
         let mut m = Manifest {
             version: version(),
             output: folder_id(&out).unwrap(),
-            jobs: HashMap::new(),
+            jobs: HashMap::default(),
         };
         m.jobs.insert(
             "Report(\"content/a b/2021.md\")".into(),

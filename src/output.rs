@@ -171,7 +171,7 @@ impl Staging {
     /// In a reused folder: removes every file it held when the build began
     /// that is not in `keep` (paths relative to the folder; every file the
     /// build wrote is), then the folders that hold no kept file.
-    pub fn remove_others(&self, keep: &std::collections::HashSet<&str>) -> std::io::Result<()> {
+    pub fn remove_others(&self, keep: &rustc_hash::FxHashSet<&str>) -> std::io::Result<()> {
         use rayon::prelude::*;
         if !self.reused {
             return Ok(());
@@ -185,7 +185,7 @@ impl Staging {
                 _ => Ok(()),
             })?;
         // The folders of kept files, each with its parents.
-        let mut needed: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        let mut needed: rustc_hash::FxHashSet<&str> = Default::default();
         for rel in keep {
             let mut path = *rel;
             while let Some((dir, _)) = path.rsplit_once('/') {

@@ -119,7 +119,7 @@ struct InputPrints<'a> {
     theme: Hash,
     /// By source path: the file's text, its agency's address and the
     /// acknowledged findings shown on its page.
-    report: std::collections::HashMap<&'a str, Hash>,
+    report: rustc_hash::FxHashMap<&'a str, Hash>,
     /// By index into `site.reports`: the report's [`ListingKey`].
     listing: Vec<Hash>,
     /// By index into `site.reports`: the report's [`data_print`].

@@ -168,13 +168,7 @@ pub fn load_agency_indexes(
     if !content_dir.is_dir() {
         return Ok(());
     }
-    let walker = walkdir::WalkDir::new(content_dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            e.depth() == 0 || !crate::content::is_ignored_name(&e.file_name().to_string_lossy())
-        });
-    for entry in walker.flatten() {
+    for entry in crate::content::walk(content_dir).into_iter().flatten() {
         if entry.file_name() != "_index.md" || !entry.file_type().is_file() {
             continue;
         }

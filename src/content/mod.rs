@@ -35,12 +35,7 @@ pub fn discover(root: &Path, content_dir: &Path) -> Result<Vec<SourcePath>, std:
     if !content_dir.is_dir() {
         return Ok(out);
     }
-    let walker = WalkDir::new(content_dir)
-        .sort_by_file_name()
-        .follow_links(false)
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-    for entry in walker {
+    for entry in walk(content_dir) {
         let entry = entry.map_err(std::io::Error::other)?;
         let name = entry.file_name().to_string_lossy();
         // Symbolic links and misnamed reports are listed too: loading them
@@ -50,11 +45,45 @@ pub fn discover(root: &Path, content_dir: &Path) -> Result<Vec<SourcePath>, std:
         } else {
             entry.file_type().is_file() && (is_report_file(entry.path()) || near_miss(&name))
         };
-        if wanted && entry.depth() > 0 {
+        if wanted {
             out.push(source_path(root, content_dir, entry.path()));
         }
     }
     Ok(out)
+}
+
+/// Everything under `content_dir` but hidden and temporary files (and
+/// what is in such folders), without following symbolic links: the order
+/// of a walk sorted by name, each folder before what it holds. The
+/// top-level folders (one per agency) are walked side by side.
+pub fn walk(content_dir: &Path) -> Vec<walkdir::Result<walkdir::DirEntry>> {
+    use rayon::prelude::*;
+    let kept = |e: &walkdir::DirEntry| !is_ignored_name(&e.file_name().to_string_lossy());
+    let top: Vec<walkdir::Result<walkdir::DirEntry>> = WalkDir::new(content_dir)
+        .sort_by_file_name()
+        .follow_links(false)
+        .min_depth(1)
+        .max_depth(1)
+        .into_iter()
+        .filter_entry(kept)
+        .collect();
+    let parts: Vec<Vec<walkdir::Result<walkdir::DirEntry>>> = top
+        .into_par_iter()
+        .map(|entry| {
+            let inside = match &entry {
+                Ok(e) if e.file_type().is_dir() => WalkDir::new(e.path())
+                    .sort_by_file_name()
+                    .follow_links(false)
+                    .min_depth(1)
+                    .into_iter()
+                    .filter_entry(kept)
+                    .collect(),
+                _ => Vec::new(),
+            };
+            std::iter::once(entry).chain(inside).collect()
+        })
+        .collect();
+    parts.into_iter().flatten().collect()
 }
 
 /// Builds the names of a report file found at `path`.
