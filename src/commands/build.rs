@@ -272,6 +272,10 @@ impl Plan {
     }
 }
 
+/// A job's key, whether it is carried whole, and (when it is not) the
+/// paths and hashes of its old files still in the output as recorded.
+type Checked = (String, bool, Vec<(String, Hash)>);
+
 /// Takes the entries of the carried jobs out of `previous` (moved, not
 /// copied: at 10,000 reports they are some 60,000 paths); the rest of it is
 /// left for the system to take back at exit, as `build_site` does.
@@ -287,7 +291,7 @@ fn plan(jobs: &[Job], prints: &[Hash], previous: Option<Manifest>, staging: &Sta
     // For each job: its key, whether all its old files are on disk as
     // recorded (and its inputs are unchanged): then it is carried; if not,
     // those of its old files that still are.
-    let checked: Vec<(String, bool, Vec<(String, Hash)>)> = jobs
+    let checked: Vec<Checked> = jobs
         .par_iter()
         .zip(prints)
         .map(|(job, print)| {
