@@ -60,10 +60,35 @@ pub fn section_number(heading: &str) -> Option<usize> {
             || SECTIONS[n - 1].ends_with(title) && !title.is_empty() && title.chars().count() >= 4
     };
     match number {
-        Some(n) if matches(n) => Some(n),
+        Some(n) if matches(n) || names_the_subject_of(n, title) => Some(n),
         Some(_) => None,
         None => (1..=6).find(|&n| SECTION_ALIASES[n - 1].contains(&title)),
     }
+}
+
+/// Words one of which a numbered section's title holds whatever else it
+/// says: "五、存在的主要问题和改进情况", "五、工作中存在的问题及改进方向" (N6).
+const SECTION_SUBJECTS: [&[&str]; 6] = [
+    &["总体情况", "总体", "概述", "基本情况"],
+    &["主动公开"],
+    &["申请"],
+    &["复议", "诉讼"],
+    &["问题", "改进", "整改"],
+    &["其他"],
+];
+
+/// The title after the numeral `n` speaks of section `n`'s subject.
+/// A whole title, not a sentence nor the first line of a title broken
+/// over two: short, without sentence punctuation, ending as titles end.
+fn names_the_subject_of(n: usize, title: &str) -> bool {
+    title.chars().count() <= 24
+        && !title.contains(['。', '，', '；', ',', ';'])
+        && [
+            "情况", "事项", "措施", "方向", "计划", "问题", "概述", "整改",
+        ]
+        .iter()
+        .any(|e| title.ends_with(e))
+        && SECTION_SUBJECTS[n - 1].iter().any(|w| title.contains(w))
 }
 
 /// A character that must not reach the page: controls other than tab and
@@ -338,6 +363,13 @@ mod tests {
         assert_eq!(section_number("六、 其他需要报告的事项"), Some(6));
         assert_eq!(section_number("（一）主动公开"), None);
         assert_eq!(section_number("七、附件"), None);
+        assert_eq!(section_number("五、存在的主要问题和改进情况"), Some(5));
+        assert_eq!(section_number("五、工作中存在的问题及改进方向"), Some(5));
+        assert_eq!(section_number("二、上年结转政府信息公开申请数量"), None);
+        assert_eq!(
+            section_number("五、加强问题整改，确保各项工作落到实处，切实提升公开质量"),
+            None
+        );
     }
 
     #[test]

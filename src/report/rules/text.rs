@@ -15,7 +15,7 @@ use crate::report::schema::Format;
 
 /// Runs X1–X7 on one report.
 pub fn check(report: &Report, out: &mut Vec<Finding>) {
-    let sentences = sentences(&report.body, report.body_line);
+    let sentences = sentences(&report.body, report.body_line, report.meta.year);
     let facts = Facts::of(report);
     for s in &sentences {
         x1_stated_counts_equal_the_tables(report, &facts, s, out);
@@ -94,6 +94,13 @@ pub struct Sentence {
     pub section: Option<usize>,
     /// The sentence starts a paragraph.
     pub starts_paragraph: bool,
+    /// What the sentence is under — the last heading, the lead-in of the
+    /// current item ("（二）依申请公开情况。", "二是…") or the sentences of
+    /// its paragraph before it — speaks of requests for government
+    /// information ([`DISCLOSURE_APPLICATIONS`]).
+    pub topic_is_applications: bool,
+    /// Its paragraph names the report's year ("2021年").
+    pub paragraph_names_the_year: bool,
 }
 
 impl Sentence {
@@ -104,6 +111,8 @@ impl Sentence {
             positions: Vec::new(),
             section,
             starts_paragraph,
+            topic_is_applications: false,
+            paragraph_names_the_year: false,
         }
     }
 
@@ -117,11 +126,12 @@ impl Sentence {
 }
 
 /// Cuts the Markdown body into sentences; headings and code are left out.
-pub fn sentences(body: &str, first_line: u32) -> Vec<Sentence> {
+pub fn sentences(body: &str, first_line: u32, year: i64) -> Vec<Sentence> {
     let mut out = Vec::new();
     let mut section = None;
     let mut in_code = false;
     let mut paragraph_start = true;
+    let mut topic = Topic::default();
     for (i, line) in body.lines().enumerate() {
         let line_no = first_line + i as u32;
         let trimmed = line.trim_start();
@@ -137,9 +147,11 @@ pub fn sentences(body: &str, first_line: u32) -> Vec<Sentence> {
             continue;
         }
         if let Some(h) = trimmed.strip_prefix('#') {
-            if let Some(n) = section_number(h.trim_start_matches('#').trim()) {
+            let heading = h.trim_start_matches('#').trim();
+            if let Some(n) = section_number(heading) {
                 section = Some(n);
             }
+            topic.heading(heading);
             paragraph_start = true;
             continue;
         }
@@ -152,18 +164,94 @@ pub fn sentences(body: &str, first_line: u32) -> Vec<Sentence> {
                 .positions
                 .push(Pos::new(line_no, (indent + col + 1) as u32));
             if matches!(c, '。' | '！' | '？' | '；' | '!' | '?') {
-                out.push(std::mem::replace(
-                    &mut current,
-                    Sentence::new(section, false),
-                ));
+                let next = Sentence::new(section, false);
+                out.push(topic.sentence(std::mem::replace(&mut current, next)));
             }
         }
         if !current.text.trim().is_empty() {
-            out.push(current);
+            out.push(topic.sentence(current));
         }
         paragraph_start = false;
     }
+    mark_paragraphs_naming(year, &mut out);
     out
+}
+
+/// Whether what the sentences are under speaks of requests for government
+/// information: the last heading, the lead-in of the current item, an
+/// earlier sentence of the paragraph.
+#[derive(Default)]
+struct Topic {
+    heading: bool,
+    lead: bool,
+    earlier: bool,
+}
+
+impl Topic {
+    fn heading(&mut self, text: &str) {
+        *self = Topic {
+            heading: contains_any(text, &DISCLOSURE_APPLICATIONS),
+            ..Topic::default()
+        };
+    }
+
+    /// Sets `s.topic_is_applications` and takes `s` into account.
+    fn sentence(&mut self, mut s: Sentence) -> Sentence {
+        let about = contains_any(&s.text, &DISCLOSURE_APPLICATIONS);
+        if s.starts_paragraph {
+            self.earlier = false;
+            if starts_an_item(&s.text) {
+                self.lead = about;
+            }
+        }
+        s.topic_is_applications = self.heading || self.lead || self.earlier;
+        self.earlier |= about;
+        s
+    }
+}
+
+/// Starts of an item's lead-in: "（二）", "二、", "2.", "二是", "**".
+fn starts_an_item(text: &str) -> bool {
+    let t = text.trim_start();
+    let mut chars = t.chars();
+    let first = chars.next().unwrap_or(' ');
+    let second = chars.next().unwrap_or(' ');
+    t.starts_with("**")
+        || matches!(first, '（' | '(')
+        || ("一二三四五六七八九十".contains(first) && (second == '是' || second == '、'))
+        || (first.is_ascii_digit() && matches!(second, '.' | '、' | '．'))
+}
+
+/// Sets `paragraph_names_the_year` of each sentence.
+fn mark_paragraphs_naming(year: i64, sentences: &mut [Sentence]) {
+    let mut start = 0;
+    while start < sentences.len() {
+        let mut end = start + 1;
+        while end < sentences.len() && !sentences[end].starts_paragraph {
+            end += 1;
+        }
+        let names = sentences[start..end]
+            .iter()
+            .any(|s| years_named(&s.chars).contains(&year));
+        for s in &mut sentences[start..end] {
+            s.paragraph_names_the_year = names;
+        }
+        start = end;
+    }
+}
+
+/// The four-digit years followed by 年 in `chars`.
+fn years_named(chars: &[char]) -> Vec<i64> {
+    chars
+        .windows(5)
+        .enumerate()
+        .filter(|(i, w)| {
+            w[4] == '年'
+                && w[..4].iter().all(char::is_ascii_digit)
+                && (*i == 0 || !chars[i - 1].is_ascii_digit())
+        })
+        .filter_map(|(_, w)| w[..4].iter().collect::<String>().parse().ok())
+        .collect()
 }
 
 pub use crate::report::figures::{KeyFigures as Facts, OUTCOMES};
@@ -188,7 +276,11 @@ pub fn count_after(chars: &[char], from: usize) -> Option<Stated> {
     let end = (from + 16).min(chars.len());
     while i < end {
         let c = chars[i];
-        if matches!(c, '，' | '；' | '。' | '、' | ',' | ';' | '：' | '%' | '％') {
+        // A quoted name ("“一件事一次办”") holds no count.
+        if matches!(
+            c,
+            '，' | '；' | '。' | '、' | ',' | ';' | '：' | '%' | '％' | '“' | '"' | '《' | '「'
+        ) {
             return None;
         }
         if let Some((value, len)) = number_at(chars, i) {
@@ -196,7 +288,11 @@ pub fn count_after(chars: &[char], from: usize) -> Option<Stated> {
             while j < chars.len() && chars[j] == ' ' {
                 j += 1;
             }
-            return (j < chars.len() && matches!(chars[j], '件' | '宗' | '起'))
+            let unit = chars.get(j).copied();
+            // Words, not counts: "一起把关", "一件事".
+            let word = (chars[i] == '一' && len == 1 && unit == Some('起'))
+                || (unit == Some('件') && chars.get(j + 1) == Some(&'事'));
+            return (matches!(unit, Some('件' | '宗' | '起')) && !word)
                 .then_some(Stated { value, at: i });
         }
         i += 1;
@@ -293,10 +389,11 @@ const TOTAL_KEYWORDS: [&str; 8] = [
 ];
 
 /// Words of a clause that counts only some of the applications: a channel,
-/// a subject or a comparison ("当面申请收到8件", "涉及征地拆迁类申请收到120件",
-/// "较上年多收到10件").
-const PART_WORDS: [&str; 21] = [
+/// a manner, a subject or a comparison ("当面申请收到8件", "延期答复3件",
+/// "涉及征地拆迁类申请收到120件", "较上年多收到10件", "办结上年结转申请2件").
+const PART_WORDS: [&str; 28] = [
     "当面",
+    "当场",
     "现场",
     "信函",
     "邮寄",
@@ -307,37 +404,162 @@ const PART_WORDS: [&str; 21] = [
     "互联网",
     "网络",
     "在线",
+    "书面",
+    "口头",
+    "延期",
+    "逾期",
+    "按时",
     "涉及",
     "关于",
-    "较上年",
-    "比上年",
-    "较去年",
-    "比去年",
+    "较",
+    "比",
     "同比",
     "增加",
     "减少",
+    "多收",
+    "少收",
     "类申请",
+    "结转",
 ];
 
+/// Signs that the applications a sentence (or what it is under) speaks of
+/// are requests for government information (表三).
+const DISCLOSURE_APPLICATIONS: [&str; 5] = [
+    "依申请",
+    "信息公开申请",
+    "公开申请",
+    "申请公开",
+    "政府信息公开",
+];
+
+/// Applications of other kinds that agencies also count in their reports
+/// ("全年共受理各类行政许可申请3256件", "收到行政复议申请86件"): a clause naming
+/// one is not about table 三.
+const OTHER_APPLICATIONS: [&str; 17] = [
+    "许可",
+    "审批",
+    "法律援助",
+    "援助",
+    "复议",
+    "诉讼",
+    "登记",
+    "补贴",
+    "救助",
+    "公证",
+    "调解",
+    "仲裁",
+    "备案",
+    "一件事",
+    "办件",
+    "政务服务",
+    "信访",
+];
+
+/// Documents, not applications: "制发公文156件，其中主动公开98件，不予公开28件".
+const DOCUMENT_WORDS: [&str; 6] = ["公文", "文件", "发文", "制发", "保密审查", "稿件"];
+
+/// How far the rules look around a keyword: a sentence of a real report
+/// is far shorter, and a bound keeps a hostile 8 MB line linear.
+const REACH: usize = 200;
+
+/// The text of the `REACH` chars before char `k`.
+fn text_before(chars: &[char], k: usize) -> String {
+    chars[k.saturating_sub(REACH)..k].iter().collect()
+}
+
+/// The clause (between commas, semicolons, colons) around char `k`, at
+/// most `REACH` chars each way.
+fn clause_around(chars: &[char], k: usize) -> (usize, usize) {
+    let is_end = |c: &char| matches!(c, '，' | '；' | '。' | ',' | ';' | '：' | ':');
+    let low = k.saturating_sub(REACH);
+    let high = (k + REACH).min(chars.len());
+    let start = chars[low..k]
+        .iter()
+        .rposition(is_end)
+        .map_or(low, |p| low + p + 1);
+    let end = chars[k..high]
+        .iter()
+        .position(is_end)
+        .map_or(high, |p| k + p);
+    (start, end)
+}
+
+/// A four-digit year other than `year` ("2020年收到申请47件" in a 2021 report).
+fn names_another_year(text: &str, year: i64) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    years_named(&chars).iter().any(|y| *y != year)
+}
+
+/// Endings of an agency's name: "区教育局收到申请55件" in a consolidated
+/// report speaks of one member.
+const AGENCY_ENDINGS: [&str; 8] = ["局", "委员会", "委", "办事处", "政府", "街道", "镇", "乡"];
+
+/// The clause before char `k` names an agency other than the report's own
+/// ("我局", "本机关").
+fn names_another_agency(before: &str) -> bool {
+    AGENCY_ENDINGS.iter().any(|e| {
+        before.match_indices(e).any(|(i, _)| {
+            // "政府信息公开" names no agency.
+            !before[i + e.len()..].starts_with("信息")
+                && before[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| !"我本该全各".contains(c) && !c.is_ascii_punctuation())
+        })
+    })
+}
+
 /// The count a total keyword (`收到`, `办结` …) at char `k` introduces is only
-/// a part of the total: the keyword follows "其中" in the same sentence
-/// ("481件，其中通过互联网收到申请300件"), or its clause names a channel, a
-/// subject or a comparison — unless that clause says it is the whole ("共").
-fn states_a_part(chars: &[char], k: usize, keyword: &str) -> bool {
+/// a part of the total, or not about table 三 at all: the keyword follows
+/// "其中" in the same sentence ("481件，其中通过互联网收到申请300件"); its clause
+/// names a channel, a manner, a subject, a comparison, another year, another
+/// agency or another kind of application — unless that clause says it is
+/// the whole ("共"); or neither the sentence nor what it is under speaks of
+/// requests for government information.
+fn states_a_part(s: &Sentence, k: usize, keyword: &str, year: i64) -> bool {
     if !TOTAL_KEYWORDS.contains(&keyword) {
         return false;
     }
-    let is_end = |c: &char| matches!(c, '，' | '；' | '。' | ',' | ';' | '：' | ':');
-    let start = chars[..k].iter().rposition(is_end).map_or(0, |p| p + 1);
-    let end = chars[k..]
-        .iter()
-        .position(is_end)
-        .map_or(chars.len(), |p| k + p);
+    let chars = &s.chars;
+    let (start, end) = clause_around(chars, k);
     let clause: String = chars[start..end].iter().collect();
-    let before: String = chars[..k].iter().collect();
+    let clause_before: String = chars[start..k].iter().collect();
+    let before = text_before(chars, k);
     let received = TOTAL_KEYWORDS[..5].contains(&keyword);
-    (received && before.contains("其中"))
+    let disclosure = keyword == "新收"
+        || contains_any(&s.text, &DISCLOSURE_APPLICATIONS)
+        || s.topic_is_applications;
+    !disclosure
+        || (received && before.contains("其中"))
+        || contains_any(&clause, &OTHER_APPLICATIONS)
+        || names_another_year(&clause, year)
+        || names_another_agency(&clause_before)
+        || contains_any(&clause, &APPLICANTS)
         || (contains_any(&clause, &PART_WORDS) && !contains_any(&clause, &["共", "合计", "总计"]))
+}
+
+/// Applicants: a count of theirs is a part, even with "共".
+const APPLICANTS: [&str; 5] = ["自然人", "法人", "企业", "组织", "机构"];
+
+/// An outcome (`予以公开` …) at char `k` counted with another
+/// ("予以公开和部分公开共29件", "予以公开（含部分公开）29件"), per applicant
+/// ("自然人申请中予以公开16件"), or said of documents, not applications.
+fn outcome_not_alone(s: &Sentence, k: usize, keyword: &str, number_at: usize) -> bool {
+    let chars = &s.chars;
+    let (start, _) = clause_around(chars, k);
+    let clause_before: String = chars[start..k].iter().collect();
+    let between: String = chars[k + keyword.chars().count()..number_at]
+        .iter()
+        .collect();
+    contains_any(&s.text, &DOCUMENT_WORDS)
+        || contains_any(&clause_before, &APPLICANTS)
+        || names_another_agency(&clause_before)
+        || OUTCOMES.iter().any(|(name, _)| between.contains(name))
+        || clause_before.ends_with(['含', '和', '及', '与'])
+        || OUTCOMES
+            .iter()
+            .any(|(name, _)| clause_before.trim_end_matches('、').ends_with(name))
+        || contains_any(&between, &["含", "和", "及", "与", "共"])
 }
 
 /// X1: the prose states `n` where the table has `table`.
@@ -376,12 +598,16 @@ pub fn x1_stated_counts_equal_the_tables(
     let mut check = |keyword: &str, table: Option<Num>, place: &str, accept_also: Option<Num>| {
         let Some(table) = table else { return };
         for k in find_all(chars, keyword) {
-            if states_a_part(chars, k, keyword) {
+            if states_a_part(s, k, keyword, report.meta.year) {
                 continue;
             }
             let Some(n) = count_after(chars, k + keyword.chars().count()) else {
                 continue;
             };
+            let outcome = OUTCOMES.iter().any(|(name, _)| *name == keyword);
+            if outcome && outcome_not_alone(s, k, keyword, n.at) {
+                continue;
+            }
             let stated = Num::int(n.value as i128);
             if stated != table && Some(stated) != accept_also {
                 out.push(mismatch(report, s, &n, keyword, table, place));
@@ -442,6 +668,24 @@ pub fn x1_stated_counts_equal_the_tables(
     }
 }
 
+/// Words that may stand between "未收到" and "申请" without narrowing it.
+const GENERIC_BEFORE_APPLICATION: [&str; 14] = [
+    "政府信息公开",
+    "政府信息",
+    "信息公开",
+    "依",
+    "公开",
+    "任何",
+    "相关",
+    "群众",
+    "公民",
+    "提出的",
+    "提交的",
+    "本机关",
+    "我局",
+    "向",
+];
+
 /// X2: prose says no applications were received ⇔ 一 总计 = 0.
 pub fn x2_none_received_matches_the_table(
     report: &Report,
@@ -458,13 +702,31 @@ pub fn x2_none_received_matches_the_table(
         return;
     }
     let chars = &s.chars;
-    for neg in ["未收到", "没有收到", "未接到", "未受理", "未发生"] {
-        // The negation must govern an application, not an applicant (申请人).
+    if names_another_year(&s.text, report.meta.year) {
+        return;
+    }
+    for neg in ["未收到", "没有收到", "未接到", "未受理", "未发生", "无"] {
+        // The negation must govern applications as such, not an applicant
+        // (申请人), nor only some ("未收到法人或其他组织提出的申请",
+        // "未收到通过信函方式提交的申请"): only generic words come between.
         let governs = |k: usize| {
-            let after: String = chars[k..(k + 24).min(chars.len())].iter().collect();
-            after
-                .match_indices("申请")
-                .any(|(i, _)| !after[i..].starts_with("申请人"))
+            // "某街道办事处未收到申请": a member of a consolidated report.
+            let (start, _) = clause_around(chars, k);
+            if names_another_agency(&chars[start..k].iter().collect::<String>()) {
+                return false;
+            }
+            let from = k + neg.chars().count();
+            let after: String = chars[from..(from + 24).min(chars.len())].iter().collect();
+            let Some(i) = after.find("申请") else {
+                return false;
+            };
+            if after[i..].starts_with("申请人") {
+                return false;
+            }
+            let between = GENERIC_BEFORE_APPLICATION
+                .iter()
+                .fold(after[..i].to_string(), |t, w| t.replace(w, ""));
+            between.chars().all(|c| "的之各类项".contains(c))
         };
         if let Some(&k) = find_all(chars, neg).iter().find(|&&k| governs(k)) {
             out.push(
@@ -501,14 +763,22 @@ pub fn x3_reviews_and_litigation_match_the_table(
     let mut err = |at: usize, msg: String, expected: Num, found: u64| {
         out.push(Finding::error(&report.source.rel, s.pos(at), "X3", msg).numbers(expected, found));
     };
-    // "未发生……行政复议、行政诉讼" / "没有被申请行政复议".
-    // A negation in the same clause, before the first mention.
+    // "未发生……行政复议、行政诉讼" / "没有被申请行政复议" / "…均未发生": a
+    // negation in the clause of a kind's first mention, before it or after
+    // it; each kind by itself ("未被申请行政复议，被提起行政诉讼1件").
     let negated = |at: usize| {
-        let clause = chars[..at]
-            .iter()
-            .rposition(|c| matches!(c, '，' | '；' | ',' | ';'))
-            .map_or(0, |p| p + 1);
-        let before: String = chars[clause..at].iter().collect();
+        let (start, end) = clause_around(chars, at);
+        let before: String = chars[start..at].iter().collect();
+        let after: String = chars[at..end].iter().collect();
+        // "没有因答复不及时被申请行政复议的情况": only one cause is denied.
+        if let Some(i) = before.rfind('因')
+            && !contains_any(
+                &before[i..],
+                &["政府信息公开", "信息公开", "依申请", "公开"],
+            )
+        {
+            return false;
+        }
         let close = before
             .trim_end_matches("行政")
             .trim_end_matches("申请")
@@ -523,34 +793,34 @@ pub fn x3_reviews_and_litigation_match_the_table(
                 "未被",
                 "未有",
                 "无一",
+                "无因",
+                "无政府信息公开",
             ],
         ) || close.ends_with('无')
             || close.ends_with('零')
+            || contains_any(&after, &["均未发生", "未发生", "为零", "为0件", "均为0"])
     };
-    let first = review
-        .first()
-        .into_iter()
-        .chain(lawsuit.first())
-        .min()
-        .copied()
-        .unwrap_or(0);
-    if negated(first) {
-        if let Some(n) = f.reviews.filter(|n| !n.is_zero() && !review.is_empty()) {
-            err(
-                first,
-                format!("正文说没有行政复议，但表四行政复议总计是 {n}"),
-                n,
-                0,
-            );
-        }
-        if let Some(n) = f.litigation.filter(|n| !n.is_zero() && !lawsuit.is_empty()) {
-            err(
-                first,
-                format!("正文说没有行政诉讼，但表四行政诉讼总计是 {n}"),
-                n,
-                0,
-            );
-        }
+    let review_negated = review.first().is_some_and(|&k| negated(k));
+    let lawsuit_negated = lawsuit.first().is_some_and(|&k| negated(k));
+    if review_negated && let Some(n) = f.reviews.filter(|n| !n.is_zero()) {
+        err(
+            review[0],
+            format!("正文说没有行政复议，但表四行政复议总计是 {n}"),
+            n,
+            0,
+        );
+    }
+    if lawsuit_negated && let Some(n) = f.litigation.filter(|n| !n.is_zero()) {
+        err(
+            lawsuit[0],
+            format!("正文说没有行政诉讼，但表四行政诉讼总计是 {n}"),
+            n,
+            0,
+        );
+    }
+    if review_negated && (lawsuit_negated || lawsuit.is_empty())
+        || lawsuit_negated && review.is_empty()
+    {
         return;
     }
     // Counts: "行政复议3件", "被提起行政诉讼2件".
@@ -560,7 +830,27 @@ pub fn x3_reviews_and_litigation_match_the_table(
         (&lawsuit, f.litigation, "行政诉讼"),
     ] {
         let Some(total) = total else { continue };
+        if (what == "行政复议" && review_negated) || (what == "行政诉讼" && lawsuit_negated)
+        {
+            continue;
+        }
         for &k in positions.iter() {
+            // "其中区教育局被申请行政复议2件": a part, or another agency's.
+            let (start, end) = clause_around(chars, k);
+            let clause: String = chars[start..end].iter().collect();
+            let clause_before: String = chars[start..k].iter().collect();
+            let before = text_before(chars, k);
+            // "收到行政复议申请86件": the agency deciding reviews, not a
+            // respondent in one.
+            let review_body =
+                chars[k + 4..].starts_with(&['申', '请']) && !clause_before.ends_with('被');
+            if before.contains("其中")
+                || review_body
+                || names_another_agency(&clause_before)
+                || names_another_year(&clause, report.meta.year)
+            {
+                continue;
+            }
             let Some(n) = count_after(chars, k + 4) else {
                 continue;
             };
@@ -589,11 +879,21 @@ pub fn x3_reviews_and_litigation_match_the_table(
         }
     }
     // "均获维持".
-    if let Some(&k) = ["均获维持", "均被维持", "均维持", "全部维持", "全部获得维持"]
-        .iter()
-        .flat_map(|w| find_all(chars, w))
-        .collect::<Vec<_>>()
-        .first()
+    if let Some(&k) = [
+        "均获维持",
+        "均被维持",
+        "均维持",
+        "全部维持",
+        "全部获得维持",
+        "均为维持",
+        "均予以维持",
+        "均予维持",
+        "全部予以维持",
+    ]
+    .iter()
+    .flat_map(|w| find_all(chars, w))
+    .collect::<Vec<_>>()
+    .first()
     {
         let groups = [
             (
@@ -640,7 +940,7 @@ pub fn x4_percentages_match_the_tables(
         let Some((text, start)) = percent_before(chars, i) else {
             continue;
         };
-        let before: String = chars[..start].iter().collect();
+        let before = text_before(chars, start);
         // The category the percentage is about: the last one named before it.
         let Some((name, count)) = OUTCOMES
             .iter()
@@ -652,6 +952,9 @@ pub fn x4_percentages_match_the_tables(
             continue;
         };
         let Some(count) = count else { continue };
+        if rate_of_something_else(chars, start, name, report.meta.year) {
+            continue;
+        }
         let decimals = text.split_once('.').map_or(0, |(_, d)| d.len());
         let bases = [
             f.done,
@@ -687,6 +990,32 @@ pub fn x4_percentages_match_the_tables(
                 .numbers(format!("{expected}%"), format!("{text}%")),
         );
     }
+}
+
+/// The percentage at char `start` is not the share of the outcome `name`
+/// named before it: a rate of something else comes between or is named
+/// ("其他处理2件，按时答复率100%", "公开率（含部分公开）为54.7%"), a change
+/// ("同比增长10%"), or another year's figure ("较2020年的41.7%").
+fn rate_of_something_else(chars: &[char], start: usize, name: &str, year: i64) -> bool {
+    let before = text_before(chars, start);
+    let Some(at) = before.rfind(name) else {
+        return true;
+    };
+    let seg = &before[at..];
+    let (clause_start, _) = clause_around(chars, start);
+    let clause: String = chars[clause_start..start].iter().collect();
+    let other_rate = clause
+        .rfind('率')
+        .is_some_and(|r| !clause[..r].ends_with(name));
+    // "予以公开和部分公开共29件，占54.7%": the share of two outcomes.
+    let combined = before[..at].ends_with(['和', '及', '与', '、', '含', '（']);
+    other_rate
+        || combined
+        || contains_any(
+            seg,
+            &["同比", "增长", "下降", "提高", "降低", "较", "比上年"],
+        )
+        || names_another_year(&clause, year)
 }
 
 /// The number written before a `%` at `end`: its text and start.
@@ -725,6 +1054,19 @@ pub fn x5_years_are_the_report_year(report: &Report, s: &Sentence, out: &mut Vec
     }
     let year = report.meta.year;
     let chars = &s.chars;
+    let period = contains_any(
+        &s.text,
+        &[
+            "统计期限",
+            "统计时限",
+            "统计期间",
+            "统计区间",
+            "统计时间",
+            "统计周期",
+        ],
+    );
+    // Whether the sentence refers back to an earlier report, asked once.
+    let mut refers_back: Option<bool> = None;
     let mut i = 0;
     while i < chars.len() {
         if !chars[i].is_ascii_digit() || (i > 0 && chars[i - 1].is_ascii_digit()) {
@@ -737,17 +1079,6 @@ pub fn x5_years_are_the_report_year(report: &Report, s: &Sentence, out: &mut Vec
         }
         let digits: String = chars[i..j].iter().collect();
         let after: String = chars[j..(j + 16).min(chars.len())].iter().collect();
-        let period = contains_any(
-            &s.text,
-            &[
-                "统计期限",
-                "统计时限",
-                "统计期间",
-                "统计区间",
-                "统计时间",
-                "统计周期",
-            ],
-        );
         if after.starts_with('年') {
             let mut err = |msg: String| {
                 out.push(
@@ -764,12 +1095,21 @@ pub fn x5_years_are_the_report_year(report: &Report, s: &Sentence, out: &mut Vec
             {
                 let rest = after.trim_start_matches('年').trim_start_matches('度');
                 if rest.starts_with("政府信息公开工作年度报告")
-                    && !refers_to_an_earlier_report(s, y, year)
+                    && !(y < year
+                        && *refers_back.get_or_insert_with(|| refers_to_an_earlier_report(s)))
                 {
                     err(format!(
                         "正文提到“{y}年政府信息公开工作年度报告”，但本报告是{year}年度报告"
                     ));
-                } else if period {
+                } else if period
+                    && ["1月1日", "01月01日", "12月31日"]
+                        .iter()
+                        .any(|m| after.trim_start_matches('年').starts_with(m))
+                    && !chars[i.saturating_sub(3)..i]
+                        .iter()
+                        .collect::<String>()
+                        .contains('截')
+                {
                     err(format!(
                         "统计期写的是{y}年，但本报告是{year}年度报告（统计期为{year}年1月1日至12月31日）"
                     ));
@@ -778,6 +1118,7 @@ pub fn x5_years_are_the_report_year(report: &Report, s: &Sentence, out: &mut Vec
                     && y < year
                     && rest.starts_with(['，', ','])
                     && s.section != Some(5)
+                    && !s.paragraph_names_the_year
                 {
                     err(format!(
                         "段落以“{y}年，”开头，但本报告是{year}年度报告：是否沿用了往年报告的文字？"
@@ -791,7 +1132,7 @@ pub fn x5_years_are_the_report_year(report: &Report, s: &Sentence, out: &mut Vec
 
 /// Words with which a report refers to an earlier year's report: the 2021
 /// format asks section 五 for what became of the problems it named.
-const EARLIER_REPORT_WORDS: [&str; 12] = [
+const EARLIER_REPORT_WORDS: [&str; 17] = [
     "针对",
     "对照",
     "上年",
@@ -804,13 +1145,22 @@ const EARLIER_REPORT_WORDS: [&str; 12] = [
     "提出",
     "反映",
     "发现",
+    "发布",
+    "公布",
+    "编制",
+    "报送",
+    "上报",
 ];
 
-/// "…2020年政府信息公开工作年度报告中指出的问题…" in a 2021 report: an earlier
-/// year's report named on purpose (in section 五, or with a word that refers
+/// Words with which a report speaks of itself ("现将…年度报告公布如下").
+const THIS_REPORT_WORDS: [&str; 4] = ["现将", "如下", "本报告", "特此"];
+
+/// "…2020年政府信息公开工作年度报告中指出的问题…" in a 2021 report (the
+/// year is earlier: the caller knows): an earlier year's report named on purpose (in section 五, or with a word that refers
 /// back to it), not a leftover of last year's text.
-fn refers_to_an_earlier_report(s: &Sentence, y: i64, year: i64) -> bool {
-    y < year && (s.section == Some(5) || contains_any(&s.text, &EARLIER_REPORT_WORDS))
+fn refers_to_an_earlier_report(s: &Sentence) -> bool {
+    !contains_any(&s.text, &THIS_REPORT_WORDS)
+        && (s.section == Some(5) || contains_any(&s.text, &EARLIER_REPORT_WORDS))
 }
 
 /// X5: the title's year is the report year.
@@ -905,10 +1255,10 @@ pub fn x7_processing_fee_stated(report: &Report, sentences: &[Sentence], out: &m
     let Some(six) = report.narrative.section(6) else {
         return;
     };
-    if sentences
-        .iter()
-        .any(|s| s.section == Some(6) && s.text.contains("信息处理费"))
-    {
+    if sentences.iter().any(|s| {
+        s.section == Some(6)
+            && contains_any(&s.text, &["信息处理费", "处理费", "收费", "收取", "费用"])
+    }) {
         return;
     }
     out.push(

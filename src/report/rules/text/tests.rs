@@ -96,7 +96,7 @@ fn report(body: &str) -> Report {
 fn findings(sentence: &str) -> Vec<Finding> {
     let r = report(&format!("{sentence}\n"));
     let mut out = Vec::new();
-    for s in sentences(&r.body, r.body_line) {
+    for s in sentences(&r.body, r.body_line, r.meta.year) {
         let f = Facts::of(&r);
         x1_stated_counts_equal_the_tables(&r, &f, &s, &mut out);
         x2_none_received_matches_the_table(&r, &f, &s, &mut out);
@@ -297,7 +297,7 @@ fn x1_leaves_a_part_of_the_total_alone() {
     assert_matches(
         "X1",
         &[
-            "本年通过网上和信函共收到申请15件。",
+            "本年通过网上和信函共收到政府信息公开申请15件。",
             "本年新收政府信息公开申请15件，其中予以公开6件。",
         ],
     );
@@ -326,13 +326,73 @@ fn x6_and_x7_look_at_the_sections() {
     assert_eq!(out.len(), 1, "{out:?}");
     assert!(out[0].message.contains("五、存在的主要问题及改进情况"));
     let mut out = Vec::new();
-    x7_processing_fee_stated(&r, &sentences(&r.body, r.body_line), &mut out);
+    x7_processing_fee_stated(&r, &sentences(&r.body, r.body_line, r.meta.year), &mut out);
     assert_eq!(out.len(), 1);
     let r = report(
         "## 一、总体情况\n\n正文。\n\n## 五、存在的主要问题及改进情况\n\n无。\n\n## 六、其他需要报告的事项\n\n本年度未收取信息处理费。\n",
     );
     let mut out = Vec::new();
     x6_sections_present_and_in_order(&r, &mut out);
-    x7_processing_fee_stated(&r, &sentences(&r.body, r.body_line), &mut out);
+    x7_processing_fee_stated(&r, &sentences(&r.body, r.body_line, r.meta.year), &mut out);
     assert!(out.is_empty(), "{out:?}");
+}
+
+/// Real phrasings that are not the tables' figures (each was a false error
+/// or warning): other kinds of applications, parts of a total, manners of
+/// answering, other years, documents, members of a consolidated report.
+#[test]
+fn text_rules_leave_other_figures_alone() {
+    assert_silent(&[
+        "全年共受理各类行政许可申请3256件，办结3256件。",
+        "全年共受理法律援助申请312件，办结298件。",
+        "全年共收到行政复议申请86件，受理78件。",
+        "我局收到行政复议申请2件。",
+        "均在法定期限内答复，其中当场答复5件，延期答复3件。",
+        "书面答复41件。",
+        "本报告根据《中华人民共和国政府信息公开条例》（2019年修订，以下简称《条例》）第五十条规定编制，统计期限为2021年1月1日至2021年12月31日。",
+        "本报告所列数据的统计期限自2021年1月1日起至2021年12月31日止，数据截至2022年1月10日。",
+        "按时编制并发布2020年政府信息公开工作年度报告。",
+        "予以公开和部分公开共8件。",
+        "予以公开（含部分公开）8件。",
+        "予以公开、部分公开共8件。",
+        "在办结的申请中，予以公开和部分公开共8件，占61.5%。",
+        "某街道办事处未收到申请。",
+        "均为自然人申请，未收到法人或其他组织提出的申请。",
+        "全年未收到通过信函方式提交的申请。",
+        "本年度未受理涉及第三方权益的申请。",
+        "比2020年多收到8件。",
+        "与2020年相比有所增加，2020年收到政府信息公开申请47件。",
+        "全年共制发公文156件，其中主动公开98件，依申请公开30件，不予公开28件。",
+        "全年经保密审查不予公开的文件共5件。",
+        "区教育局收到政府信息公开申请55件，区卫生健康委员会收到政府信息公开申请55件。",
+        "其中区教育局被申请行政复议5件。",
+        "办结政府信息公开申请13件，其中办结上年结转申请1件。",
+        "自然人申请中予以公开5件，法人或其他组织申请中予以公开1件。",
+        "全年收到“一件事一次办”申请1200件。",
+        "答复前由法律顾问一起把关。",
+        "也没有因答复不及时被申请行政复议的情况。",
+        "2020年，我局制定了审查办法，2021年进一步修订完善。",
+        "其他处理1件，按时答复率100%。",
+        "公开率（含部分公开）为61.5%。",
+        "其中予以公开6件，同比增长10%。",
+        "予以公开率为46.2%，较2020年的41.7%基本持平。",
+    ]);
+}
+
+#[test]
+fn text_rules_catch_more_ways_of_saying_none_and_upheld() {
+    assert_matches("X2", &["本年度无政府信息公开申请。"]);
+    assert_matches("X1", &["其中予以公开6件、部分公开3件。"]);
+    assert_matches(
+        "X3",
+        &[
+            "本年度无因政府信息公开引起的行政复议和行政诉讼。",
+            "因政府信息公开引起的行政复议、行政诉讼案件均未发生。",
+            "行政复议结果均为维持。",
+        ],
+    );
+    // Each kind by itself: only the review is denied here, and wrongly.
+    let f = findings("本年度未发生政府信息公开行政复议案件，被提起行政诉讼1件。");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(f[0].message.contains("没有行政复议"), "{f:?}");
 }
