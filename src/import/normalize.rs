@@ -81,6 +81,31 @@ const RADICAL_SUPPLEMENT: &[(char, char)] = &[
     ('⻳', '龟'),
 ];
 
+/// Kangxi radicals whose NFKC ideograph is the traditional form: a report in
+/// simplified Chinese means the simplified one (⾨ is 门 in "政府门户网站").
+const TRADITIONAL_RADICALS: &[(char, char)] = &[
+    ('門', '门'),
+    ('長', '长'),
+    ('見', '见'),
+    ('車', '车'),
+    ('貝', '贝'),
+    ('頁', '页'),
+    ('風', '风'),
+    ('飛', '飞'),
+    ('馬', '马'),
+    ('魚', '鱼'),
+    ('鳥', '鸟'),
+    ('麥', '麦'),
+    ('黃', '黄'),
+    ('齊', '齐'),
+    ('齒', '齿'),
+    ('龍', '龙'),
+    ('龜', '龟'),
+    ('韋', '韦'),
+    ('鹵', '卤'),
+    ('黽', '黾'),
+];
+
 /// Characters that carry nothing: zero-width spaces and joiners, a BOM inside the text.
 fn is_invisible(c: char) -> bool {
     matches!(
@@ -99,7 +124,12 @@ pub fn map_char(c: char) -> Option<char> {
         '\u{2F00}'..='\u{2FD5}' => {
             let mut it = c.nfkc();
             match (it.next(), it.next()) {
-                (Some(m), None) => Some(m),
+                (Some(m), None) => Some(
+                    TRADITIONAL_RADICALS
+                        .iter()
+                        .find(|(from, _)| *from == m)
+                        .map_or(m, |(_, to)| *to),
+                ),
                 _ => Some(c),
             }
         }
@@ -223,6 +253,8 @@ mod tests {
         );
         assert_eq!(normalize_text("⼀、总体情况"), "一、总体情况");
         assert_eq!(normalize_text("⾏政⼯作⻔户⻄⼯"), "行政工作门户西工");
+        // Kangxi radicals whose NFKC form is traditional.
+        assert_eq!(normalize_text("政府⾨户⽹站⾧期"), "政府门户网站长期");
     }
 
     #[test]
