@@ -492,19 +492,39 @@ fn names_another_year(text: &str, year: i64) -> bool {
 
 /// Endings of an agency's name: "区教育局收到申请55件" in a consolidated
 /// report speaks of one member.
-const AGENCY_ENDINGS: [&str; 8] = ["局", "委员会", "委", "办事处", "政府", "街道", "镇", "乡"];
+const AGENCY_ENDINGS: [&str; 11] = [
+    "局",
+    "委员会",
+    "委",
+    "办事处",
+    "政府",
+    "街道",
+    "镇",
+    "乡",
+    "所",
+    "本级",
+    "机关",
+];
 
 /// The clause before char `k` names an agency other than the report's own
 /// ("我局", "本机关").
 fn names_another_agency(before: &str) -> bool {
     AGENCY_ENDINGS.iter().any(|e| {
         before.match_indices(e).any(|(i, _)| {
-            // "政府信息公开" names no agency.
-            !before[i + e.len()..].starts_with("信息")
-                && before[..i]
-                    .chars()
-                    .next_back()
-                    .is_some_and(|c| !"我本该全各".contains(c) && !c.is_ascii_punctuation())
+            let next = &before[i + e.len()..];
+            let Some(prev) = before[..i].chars().next_back() else {
+                return false;
+            };
+            // "政府信息公开" names no agency; nor does the particle 所
+            // ("所有", "对所收到的申请"), unlike "市场监管所".
+            let particle = *e == "所"
+                && ("对其凡之均已为".contains(prev)
+                    || next
+                        .starts_with(['有', '以', '属', '在', '得', '述', '需', '谓', '提', '涉']));
+            !next.starts_with("信息")
+                && !particle
+                && !"我本该全各".contains(prev)
+                && !prev.is_ascii_punctuation()
         })
     })
 }
@@ -551,9 +571,19 @@ fn outcome_not_alone(s: &Sentence, k: usize, keyword: &str, number_at: usize) ->
     let between: String = chars[k + keyword.chars().count()..number_at]
         .iter()
         .collect();
+    // "自然人申请中，予以公开6件": the clause before says whose.
+    let previous_clause = start
+        .checked_sub(1)
+        .map(|end| {
+            let (from, _) = clause_around(chars, end.saturating_sub(1));
+            chars[from..end].iter().collect::<String>()
+        })
+        .unwrap_or_default();
     contains_any(&s.text, &DOCUMENT_WORDS)
         || contains_any(&clause_before, &APPLICANTS)
-        || names_another_agency(&clause_before)
+        || (previous_clause.ends_with('中') && contains_any(&previous_clause, &APPLICANTS))
+        // "县政府办公室收到申请12件，其中予以公开8件": a member's figures.
+        || names_another_agency(&text_before(chars, k))
         || OUTCOMES.iter().any(|(name, _)| between.contains(name))
         || clause_before.ends_with(['含', '和', '及', '与'])
         || OUTCOMES
