@@ -320,6 +320,47 @@ fn pdftotext_layout_output_with_labels_wrapped_around_their_numbers() {
     );
 }
 
+/// `pdftotext -layout` puts a wrapped label's numbers on its first line
+/// when the cell is top-aligned: "（二）部分公开（区分处理的，只计  1 0 0 0 0 0 1"
+/// then "这一情形，不计其他情形）" — less than 60% of the label, but the start
+/// of no other row's.
+#[test]
+fn pdftotext_layout_output_with_numbers_on_the_first_line_of_wrapped_labels() {
+    let site = empty_site();
+    let run = import(&site, &[path_str(&input("layout-first-line-2022.txt"))]);
+    assert_eq!(run.code(), 0, "{}{}", run.stdout(), run.stderr());
+    let r = parse(&site.read("content/洛阳市瀍河回族区住房和城乡建设局/2022.md"));
+    let seven = |v: [&str; 7]| strs(&v);
+    for (key, want) in [
+        ("received", seven(["22", "2", "0", "0", "1", "0", "25"])),
+        ("carried_over", seven(["1", "1", "0", "0", "0", "0", "2"])),
+        (
+            "outcomes.disclosed",
+            seven(["9", "2", "0", "0", "0", "0", "11"]),
+        ),
+        (
+            "outcomes.partially_disclosed",
+            seven(["1", "0", "0", "0", "0", "0", "1"]),
+        ),
+        ("outcomes.other_handling.no_correction", seven(ZEROS7)),
+        ("outcomes.other_handling.fee_unpaid", seven(ZEROS7)),
+        (
+            "outcomes.other_handling.other",
+            seven(["1", "0", "0", "0", "0", "0", "1"]),
+        ),
+        (
+            "outcomes.total",
+            seven(["21", "3", "0", "0", "1", "0", "25"]),
+        ),
+        (
+            "carried_forward",
+            seven(["2", "0", "0", "0", "0", "0", "2"]),
+        ),
+    ] {
+        assert_eq!(row(&r, &format!("applications.{key}")), want, "{key}");
+    }
+}
+
 #[test]
 fn blank_not_applicable_and_notes_are_kept_as_published() {
     let site = empty_site();

@@ -96,7 +96,7 @@ impl RowLabels {
     }
 
     /// The row whose label the text ends with: the official label, a
-    /// variant, or failing those a label cut short (at least 60% of it and 4
+    /// variant, or failing those a label cut short (at least 40% of it and 6
     /// characters, and the start of no other row's label). Also gives the
     /// byte offset in `key` where the row's label starts.
     pub fn find(&self, key: &str) -> Option<(usize, Fit, usize)> {
@@ -143,7 +143,7 @@ impl RowLabels {
         let mut tie = false;
         for (row, label, _) in &self.entries {
             let chars: Vec<char> = label.chars().collect();
-            let min = (chars.len() * 3).div_ceil(5).max(4);
+            let min = (chars.len() * 2).div_ceil(5).max(6).min(chars.len());
             for k in (min..chars.len()).rev() {
                 let prefix: String = chars[..k].iter().collect();
                 if !key.ends_with(&prefix) || self.starts_other_row(&prefix, *row) {
