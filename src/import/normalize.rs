@@ -144,7 +144,8 @@ pub fn map_char(c: char) -> Option<char> {
 }
 
 /// The whole text after N1, with line ends made `\n` (CRLF and lone CR) and
-/// PDF page breaks (form feeds) turned into line ends.
+/// each PDF page break (form feed) on a line of its own, which
+/// `text::parse` reads as a page break and otherwise as a blank line.
 pub fn normalize_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
@@ -155,7 +156,7 @@ pub fn normalize_text(text: &str) -> String {
                     out.push('\n');
                 }
             }
-            '\u{000C}' => out.push('\n'),
+            '\u{000C}' => out.push_str("\n\u{000C}\n"),
             _ => out.extend(map_char(c)),
         }
     }
@@ -265,7 +266,7 @@ mod tests {
 
     #[test]
     fn makes_line_ends_uniform_and_drops_invisible_characters() {
-        assert_eq!(normalize_text("a\r\nb\rc\u{000C}d"), "a\nb\nc\nd");
+        assert_eq!(normalize_text("a\r\nb\rc\u{000C}d"), "a\nb\nc\n\u{000C}\nd");
         assert_eq!(normalize_text("政\u{200B}府"), "政府");
     }
 

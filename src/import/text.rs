@@ -10,12 +10,17 @@ use super::doc::{Block, BlockKind, Document, Loc};
 use super::normalize::label_key;
 
 /// Reads normalised text into one block per non-empty line; page numbers
-/// (`- 3 -`, `第 3 页 共 9 页`) are dropped.
+/// (`- 3 -`, `第 3 页 共 9 页`, and a bare `4` at the foot of pages that
+/// number in sequence) are dropped.
 pub fn parse(text: &str) -> Document {
-    let blocks: Vec<Block> = text
-        .split('\n')
+    let lines: Vec<&str> = text.split('\n').collect();
+    let bare_page_numbers = bare_page_numbers(&lines);
+    let blocks: Vec<Block> = lines
+        .iter()
         .enumerate()
-        .filter(|(_, line)| !line.trim().is_empty() && !is_page_number(line))
+        .filter(|(i, line)| {
+            !line.trim().is_empty() && !is_page_number(line) && !bare_page_numbers.contains(i)
+        })
         .map(|(i, line)| Block {
             kind: BlockKind::Text(line.trim_end().to_string()),
             loc: Loc::Line(u32::try_from(i + 1).unwrap_or(u32::MAX)),
@@ -28,6 +33,57 @@ pub fn parse(text: &str) -> Document {
         page_titles: Vec::new(),
         published: None,
     }
+}
+
+/// The lines that hold only a number and end a page (the last line with
+/// text before a form feed), when that number is the page's place in the
+/// sequence that at least one other page's number also follows: `4` before
+/// the third page break of a report whose second ends in `- 3 -`. A lone
+/// number before one page break could be a table's last cell: it stays.
+fn bare_page_numbers(lines: &[&str]) -> Vec<usize> {
+    let bare = |line: &str| {
+        let t = line.trim();
+        (!t.is_empty() && t.len() <= 4 && t.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| t.parse::<i64>().ok())
+            .flatten()
+    };
+    // (line of the number, page number − ordinal of the break, bare?)
+    let mut feet: Vec<(usize, i64, bool)> = Vec::new();
+    let mut ordinal = 0;
+    for (i, line) in lines.iter().enumerate() {
+        if !line.contains('\u{000C}') || !line.trim().is_empty() {
+            continue;
+        }
+        ordinal += 1;
+        let Some(last) = (0..i).rev().find(|&j| !lines[j].trim().is_empty()) else {
+            continue;
+        };
+        let number = bare(lines[last]).map(|n| (n, true)).or_else(|| {
+            is_page_number(lines[last])
+                .then(|| page_number_value(lines[last]))
+                .flatten()
+                .map(|n| (n, false))
+        });
+        if let Some((n, is_bare)) = number {
+            feet.push((last, n - ordinal, is_bare));
+        }
+    }
+    feet.iter()
+        .filter(|(line, offset, is_bare)| {
+            *is_bare && feet.iter().any(|(l, o, _)| l != line && o == offset)
+        })
+        .map(|(line, _, _)| *line)
+        .collect()
+}
+
+/// The page number a page-number line gives (`- 3 -` → 3, `第 3 页 共 9 页` → 3).
+fn page_number_value(line: &str) -> Option<i64> {
+    let digits: String = line
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
 }
 
 /// `- 3 -`, `— 3 —`, `第3页`, `第 3 页 共 9 页`, `3/9`: a page number line.
@@ -181,6 +237,31 @@ fn split_glued_number(word: &str, labels: &[String]) -> Option<(String, String)>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn lines_of(doc: &Document) -> Vec<String> {
+        doc.blocks
+            .iter()
+            .map(|b| match &b.kind {
+                BlockKind::Text(t) => t.clone(),
+                _ => String::new(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn bare_page_numbers_in_sequence_are_dropped_and_a_lone_number_stays() {
+        let ff = "\n\u{000C}\n";
+        // Pages 1-3: "- 1 -", "2", "3" at their feet.
+        let doc = parse(&format!("甲{ff}- 1 -{ff}乙\n2{ff}丙\n0\n3{ff}丁"));
+        let doc_lines = lines_of(&doc);
+        assert_eq!(doc_lines, ["甲", "乙", "丙", "0", "丁"], "{doc_lines:?}");
+        // One page break: the number before it may be a cell.
+        let doc = parse(&format!("甲\n1{ff}乙"));
+        assert_eq!(lines_of(&doc), ["甲", "1", "乙"]);
+        // Numbers out of sequence are cells.
+        let doc = parse(&format!("甲\n7{ff}乙\n0{ff}丙"));
+        assert_eq!(lines_of(&doc), ["甲", "7", "乙", "0", "丙"]);
+    }
 
     fn words(line: &str) -> Vec<String> {
         tokens(&[(0, line, Loc::Line(1))], &["行政处罚".to_string()])
