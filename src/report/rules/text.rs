@@ -985,6 +985,11 @@ pub fn x4_percentages_match_the_tables(
         if rate_of_something_else(chars, start, name, report.meta.year) {
             continue;
         }
+        // "予以公开和部分公开的共8件，占办结总数的75%": the share of both.
+        let Some((name, count)) = with_the_outcome_joined_to(&before, name, count, f) else {
+            continue;
+        };
+        let name = name.as_str();
         let decimals = text.split_once('.').map_or(0, |(_, d)| d.len());
         let bases = [
             f.done,
@@ -1037,8 +1042,8 @@ fn rate_of_something_else(chars: &[char], start: usize, name: &str, year: i64) -
     let other_rate = clause
         .rfind('率')
         .is_some_and(|r| !clause[..r].ends_with(name));
-    // "予以公开和部分公开共29件，占54.7%": the share of two outcomes.
-    let combined = before[..at].ends_with(['和', '及', '与', '、', '含', '（']);
+    // "公开率（含部分公开）": a share that includes the outcome.
+    let combined = before[..at].ends_with(['含', '（']);
     other_rate
         || combined
         || contains_any(
@@ -1046,6 +1051,29 @@ fn rate_of_something_else(chars: &[char], start: usize, name: &str, year: i64) -
             &["同比", "增长", "下降", "提高", "降低", "较", "比上年"],
         )
         || names_another_year(&clause, year)
+}
+
+/// The outcome `name` named last in `before`, joined to the one named just
+/// before it ("予以公开和部分公开"): their names and summed count. `None`
+/// when the other's count is unknown.
+fn with_the_outcome_joined_to(
+    before: &str,
+    name: &str,
+    count: Num,
+    f: &Facts,
+) -> Option<(String, Num)> {
+    let at = before.rfind(name)?;
+    let Some(joined) = before[..at].strip_suffix(['和', '及', '与', '、']) else {
+        return Some((name.to_string(), count));
+    };
+    match OUTCOMES
+        .iter()
+        .enumerate()
+        .find(|(_, (other, _))| joined.ends_with(other))
+    {
+        Some((k, (other, _))) => Some((format!("{other}和{name}"), f.outcomes[k]? + count)),
+        None => Some((name.to_string(), count)),
+    }
 }
 
 /// The number written before a `%` at `end`: its text and start.

@@ -387,6 +387,8 @@ fn text_rules_leave_other_figures_alone() {
 fn text_rules_catch_more_ways_of_saying_none_and_upheld() {
     assert_matches("X2", &["本年度无政府信息公开申请。"]);
     assert_matches("X1", &["其中予以公开6件、部分公开3件。"]);
+    // 6 + 2 of 13 done is 61.5%.
+    assert_matches("X4", &["予以公开和部分公开的共8件，占办结总数的75%。"]);
     assert_matches(
         "X3",
         &[
