@@ -1059,7 +1059,8 @@ fn value(p: &mut Parser, node: &Node, col: &ColumnSpec, place: &str) -> Value {
             }
         },
         NodeKind::Str { text, quoted } => {
-            text_value(p, node.pos, text.trim(), *quoted, place, what)
+            let in_wan = std::ptr::eq(col, &crate::report::schema::T2_2021_FEES[0]);
+            text_value(p, node.pos, text, *quoted, place, (what, in_wan))
         }
         NodeKind::Bool(b) => {
             p.error(
@@ -1081,7 +1082,60 @@ fn value(p: &mut Parser, node: &Node, col: &ColumnSpec, place: &str) -> Value {
     }
 }
 
-fn text_value(p: &mut Parser, pos: Pos, t: &str, quoted: bool, place: &str, what: &str) -> Value {
+/// The characters that look like nothing or like a space and make a
+/// number text: (character, its name for the author).
+const HIDDEN_CHARACTERS: [(char, &str); 7] = [
+    ('\u{00A0}', "不换行空格（U+00A0）"),
+    ('\u{3000}', "全角空格（看起来像普通空格）"),
+    ('\u{200B}', "零宽空格（U+200B）"),
+    ('\u{200C}', "零宽字符（U+200C）"),
+    ('\u{200D}', "零宽字符（U+200D）"),
+    ('\u{2060}', "零宽字符（U+2060）"),
+    ('\u{FEFF}', "零宽字符（U+FEFF）"),
+];
+
+/// `1,234` / `1，234`: a number written with thousands separators.
+fn without_thousands_separators(t: &str) -> Option<String> {
+    let groups: Vec<&str> = t.split([',', '，']).collect();
+    let ok = groups.len() > 1
+        && (1..=3).contains(&groups[0].len())
+        && groups[0].bytes().all(|b| b.is_ascii_digit())
+        && groups[1..groups.len() - 1]
+            .iter()
+            .all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()));
+    let last = groups[groups.len() - 1];
+    let (int_part, _) = last.split_once('.').unwrap_or((last, ""));
+    let joined = groups.concat();
+    (ok && int_part.len() == 3 && Num::parse(&joined).is_ok()).then_some(joined)
+}
+
+/// A cell typed as text: says what is wrong with it and how to write it.
+/// `kind` is (what the cell holds, whether it is the fee in 万元).
+fn text_value(
+    p: &mut Parser,
+    pos: Pos,
+    raw: &str,
+    quoted: bool,
+    place: &str,
+    kind: (&str, bool),
+) -> Value {
+    let (what, in_wan) = kind;
+    let t = raw.trim();
+    if let Some((c, name)) = HIDDEN_CHARACTERS.iter().find(|(c, _)| raw.contains(*c)) {
+        let cleaned: String = raw.chars().filter(|x| x != c).collect();
+        let cleaned = cleaned.trim();
+        if Num::parse(cleaned).is_ok() {
+            p.error(
+                pos,
+                codes::TYPE,
+                format!("{place}：“{cleaned}”里有一个看不见的字符：{name}，所以被当作文字"),
+            )
+            .hint = Some(format!(
+                "删掉这个数，重新输入 {cleaned}（从网页、Word 或 Excel 复制的数常带有这种字符）"
+            ));
+            return Value::Invalid;
+        }
+    }
     if t.is_empty() {
         return Value::Blank;
     }
@@ -1113,11 +1167,57 @@ fn text_value(p: &mut Parser, pos: Pos, t: &str, quoted: bool, place: &str, what
             format!("“{t}”里有下划线"),
             format!("不要分隔数字：{}", t.replace('_', "")),
         )
-    } else if let Some((num, note)) = number_with_note(t) {
+    } else if let Some((int, frac)) = t.split_once('。')
+        && Num::parse(&format!("{int}.{frac}")).is_ok()
+    {
         (
-            format!("“{t}”把数和说明写在了一起"),
-            format!("写成 {{ value: {num}, note: \"{note}\" }}"),
+            format!("“{t}”的小数点写成了句号"),
+            format!("小数点用英文句点：写 {int}.{frac}"),
         )
+    } else if let Some(joined) = without_thousands_separators(t) {
+        (
+            format!("“{t}”用了千位分隔符（逗号），会被当作文字或几个数"),
+            format!("不要分隔数字：写 {joined}"),
+        )
+    } else if t.split(' ').filter(|w| !w.is_empty()).count() > 1
+        && t.split(' ').all(|w| w.is_empty() || Num::parse(w).is_ok())
+    {
+        (
+            format!("“{t}”中间有空格"),
+            format!(
+                "一个数中间不要有空格：写 {}；如果是几个数，这一格只能填一个",
+                t.replace(' ', "")
+            ),
+        )
+    } else if let Some((num, note)) = number_with_note(t) {
+        let unit = note.trim();
+        if in_wan && unit == "万元" {
+            (
+                format!("“{t}”写了单位"),
+                format!("收费金额的单位就是万元，只写数：{num}"),
+            )
+        } else if in_wan && unit == "元" {
+            let wan = Num::parse(&num)
+                .map(|n| n.shifted_down(4).to_string())
+                .unwrap_or_default();
+            (
+                format!("“{t}”是元，收费金额的单位是万元"),
+                format!("换算成万元，只写数：{wan}（{num} 元 = {wan} 万元）"),
+            )
+        } else if matches!(unit, "%" | "％") {
+            (
+                format!("“{t}”是百分比，这里应填{what}"),
+                format!(
+                    "请填{}，不要填比例",
+                    if what == "数" { "件数" } else { what }
+                ),
+            )
+        } else {
+            (
+                format!("“{t}”把数和说明写在了一起"),
+                format!("写成 {{ value: {num}, note: \"{note}\" }}"),
+            )
+        }
     } else if ["-", "—", "－", "无", "空", "n/a", "N/A"].contains(&t) {
         (
             format!("“{t}”不是{what}"),

@@ -228,7 +228,7 @@ static T2_2021_DOCS: [ColumnSpec; 3] = [
 static T2_2021_DECISIONS: [ColumnSpec; 1] = [col!("本年处理决定数量", "decisions")];
 /// The national fee header; a provincial overlay may replace it.
 pub const FEE_LABEL_2021: &str = "本年收费金额（单位：万元）";
-static T2_2021_FEES: [ColumnSpec; 1] = [col!(FEE_LABEL_2021, "amount", Money)];
+pub static T2_2021_FEES: [ColumnSpec; 1] = [col!(FEE_LABEL_2021, "amount", Money)];
 
 macro_rules! t2row {
     ($path:expr, $label:expr, $group:expr, $cols:expr, $scalar:expr) => {

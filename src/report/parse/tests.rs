@@ -142,6 +142,13 @@ fn text_and_odd_numbers_in_cells_are_explained() {
         ("[1]", "列表"),
         ("18446744073709551616", "过大"),
         ("—", "不是数"),
+        // Pasted or typed the way office software shows numbers.
+        ("1,234", "写 1234"),
+        ("3 1", "写 31"),
+        ("31\u{200B}", "零宽空格"),
+        ("31\u{00A0}", "不换行空格"),
+        ("31%", "不要填比例"),
+        ("1。25", "写 1.25"),
     ];
     for (cell, expect) in cases {
         let text = report_2021(&[("  punishment: 0", &format!("  punishment: {cell}"))]);
@@ -155,6 +162,24 @@ fn text_and_odd_numbers_in_cells_are_explained() {
         assert!(all.contains(expect), "{cell}: {all}");
         assert_eq!(f.line, line_of(&text, "punishment:"));
         assert_eq!(f.column, 15, "{cell}");
+    }
+}
+
+#[test]
+fn a_fee_written_with_its_unit_is_explained_in_ten_thousand_yuan() {
+    for (cell, expect) in [
+        ("12500元", "只写数：1.25（12500 元 = 1.25 万元）"),
+        ("1.2万元", "只写数：1.2"),
+    ] {
+        let text = report_2021(&[("  fees: 0", &format!("  fees: {cell}"))]);
+        let p = parse(&text);
+        let f = p
+            .findings
+            .iter()
+            .find(|f| f.rule == codes::TYPE)
+            .unwrap_or_else(|| panic!("{cell}: {:?}", p.findings));
+        let hint = f.hint.clone().unwrap_or_default();
+        assert!(hint.contains(expect), "{cell}: {} {hint}", f.message);
     }
 }
 
