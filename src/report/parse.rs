@@ -54,6 +54,12 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
+    fn warning(&mut self, pos: Pos, rule: &'static str, msg: impl Into<String>) -> &mut Finding {
+        self.findings
+            .push(Finding::warning(self.file, pos, rule, msg));
+        self.findings.last_mut().expect("just pushed")
+    }
+
     fn error(&mut self, pos: Pos, rule: &'static str, msg: impl Into<String>) -> &mut Finding {
         self.findings
             .push(Finding::error(self.file, pos, rule, msg));
@@ -590,8 +596,58 @@ impl Parser<'_> {
                 }
             }
         }
+        self.rows_short_of_the_total_among_full_ones(&table);
         table.fill_computed_totals();
         table
+    }
+
+    /// A row written without its 总计 whose last figure is the sum of the
+    /// others, in a table where other rows have their totals: likely a cell
+    /// left out in the middle (`[1, 0, 1, 2]` for `[1, 0, 0, 1, 2]`, which
+    /// passes every rule with the total moved to 尚未审结) rather than a
+    /// total omitted on purpose. A warning: both can be.
+    fn rows_short_of_the_total_among_full_ones(&mut self, table: &Table) {
+        let Some(total) = table.total_col() else {
+            return;
+        };
+        let present = |r: &&crate::report::Row| r.state == RowState::Present;
+        let short: Vec<usize> = (0..table.rows.len())
+            .filter(|&r| present(&&table.rows[r]))
+            .filter(|&r| table.rows[r].cells[total].origin == Origin::Computed)
+            .collect();
+        let full = table.rows.iter().filter(present).count() - short.len();
+        for r in short {
+            let cells = &table.rows[r].cells;
+            let n = cells.len() - 1;
+            let numbers: Option<Vec<Num>> = cells[..n]
+                .iter()
+                .map(|c| match c.value {
+                    Value::Number(x) => Some(x),
+                    _ => None,
+                })
+                .collect();
+            // [1, 0, 1, 2]: the last figure is the sum of the others.
+            let looks_like_a_total = numbers.is_some_and(|v| {
+                let (last, rest) = v.split_last().expect("a row has cells");
+                let sum = rest.iter().fold(Num::int(0), |a, b| a + *b);
+                !last.is_zero() && sum == *last
+            });
+            if !looks_like_a_total || full == 0 {
+                continue;
+            }
+            let f = self.warning(
+                table.rows[r].pos,
+                codes::ROW_LENGTH,
+                format!(
+                    "{}：这一行只有 {n} 个数（没有写总计），最后一个数恰好等于前面各数之和，而这张表有 {full} 行写了总计：是不是中间漏写了一个数、最后一个是总计？",
+                    table.place(r, None)
+                ),
+            );
+            f.hint = Some(format!(
+                "对照原表核对这一行：漏写了就补上；确实没写总计，也请把总计写上（共 {} 个数）",
+                n + 1
+            ));
+        }
     }
 }
 

@@ -215,7 +215,7 @@ fn omitted_totals_are_computed_and_marked() {
     let text = report_2021(&[
         (
             "received: [0, 0, 0, 0, 0, 0, 0]",
-            "received: [1, 2, 0, 0, 0, 3]",
+            "received: [1, 2, 0, 0, 0, 4]",
         ),
         ("    total: [0, 0, 0, 0, 0, 0, 0]", ""),
     ]);
@@ -223,11 +223,25 @@ fn omitted_totals_are_computed_and_marked() {
     assert!(p.findings.is_empty(), "{:?}", p.findings);
     let r = p.report.unwrap();
     let t = r.table(TableId::Applications).unwrap();
-    assert_eq!(t.rows[0].cells[6].value, Value::Number(Num::int(6)));
+    assert_eq!(t.rows[0].cells[6].value, Value::Number(Num::int(7)));
     assert_eq!(t.rows[0].cells[6].origin, Origin::Computed);
     let total = t.spec.row_index(RowRole::OutcomeTotal).unwrap();
     assert_eq!(t.rows[total].state, RowState::Missing);
     assert_eq!(t.rows[total].cells[0].origin, Origin::Computed);
+}
+
+#[test]
+fn a_short_row_whose_last_figure_is_the_sum_of_the_others_is_a_warning() {
+    let text = report_2021(&[("review: [0, 0, 0, 0, 0]", "review: [1, 0, 1, 2]")]);
+    let p = parse(&text);
+    let f: Vec<_> = p.findings.iter().filter(|f| f.rule == "FM6").collect();
+    assert_eq!(f.len(), 1, "{:?}", p.findings);
+    assert_eq!(f[0].severity, crate::diag::Severity::Warning);
+    assert_eq!(f[0].line, line_of(&text, "review:"));
+    assert!(f[0].message.contains("漏写了一个数"), "{}", f[0].message);
+    // Not when nothing suggests it: a short row of other figures.
+    let text = report_2021(&[("review: [0, 0, 0, 0, 0]", "review: [1, 0, 1, 3]")]);
+    assert!(parse(&text).findings.is_empty());
 }
 
 #[test]
