@@ -305,6 +305,21 @@ impl Parser<'_> {
             .unwrap_or(&source.stem)
             .to_string();
         self.file_name_is_the_year(&file_slug, year, year_pos);
+        if let Some((d, pos)) = published
+            && i64::from(d.year) <= year
+        {
+            let f = self.warning(
+                pos,
+                codes::METADATA,
+                format!(
+                    "published（发布日期）是 {}-{:02}-{:02}，在 {year} 年度结束之前：年度报告要到年度结束后才能发布，是不是沿用了往年的日期？",
+                    d.year, d.month, d.day
+                ),
+            );
+            f.expected = Some(format!("{} 年或以后的日期", year + 1));
+            f.found = Some(format!("{}-{:02}-{:02}", d.year, d.month, d.day));
+            f.hint = Some("写实际的发布日期；还没发布就删掉这一行".into());
+        }
         Some(Meta {
             title_pos,
             title: title

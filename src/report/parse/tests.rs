@@ -322,6 +322,18 @@ fn reports_before_2019_are_narrative_only() {
 }
 
 #[test]
+fn a_publication_date_before_the_year_ended_is_a_warning() {
+    let text = report_2021(&[("year: 2021", "year: 2021\npublished: 2021-01-20")]);
+    let p = parse(&text);
+    let f: Vec<_> = p.findings.iter().filter(|f| f.rule == "FM5").collect();
+    assert_eq!(f.len(), 1, "{:?}", p.findings);
+    assert_eq!(f[0].severity, crate::diag::Severity::Warning);
+    assert_eq!(f[0].line, line_of(&text, "published:"));
+    let text = report_2021(&[("year: 2021", "year: 2021\npublished: 2022-01-20")]);
+    assert!(parse(&text).findings.is_empty());
+}
+
+#[test]
 fn a_file_named_for_another_year_is_an_error_at_the_year() {
     let p = parse("---\nagency: 某局\nyear: 2020\n---\n正文\n");
     let f: Vec<_> = p.findings.iter().filter(|f| f.rule == "FM5").collect();
