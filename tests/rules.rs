@@ -448,6 +448,21 @@ fn fm5_last_years_file_copied_without_changing_the_year() {
 }
 
 #[test]
+fn fm5_an_agency_named_differently_from_its_folder_s_other_years() {
+    one(
+        "agency-folder",
+        Expect {
+            at: ("2022.md", "agency:"),
+            rule: "FM5",
+            severity: "warning",
+            column: 9,
+            says: &["“测试区测试局”", "“测试局”", "Y1–Y4"],
+            numbers: None,
+        },
+    );
+}
+
+#[test]
 fn c2_two_reports_for_one_agency_and_year() {
     one(
         "c2",

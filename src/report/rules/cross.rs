@@ -77,6 +77,7 @@ pub fn check_portal_cached(
     }
     c1_consolidated_equals_its_members(&by_agency, &site.agencies, &mut out);
     c2_one_report_per_agency_and_year(reports, &mut out);
+    one_agency_per_folder(reports, &mut out);
     c3_required_agencies_report_every_year(reports, &by_agency, &site.required_agencies, &mut out);
     c4_published_by_the_deadline(reports, &site.agencies, &mut out);
     out
@@ -471,6 +472,51 @@ pub fn c2_one_report_per_agency_and_year(reports: &[Arc<Report>], out: &mut Vec<
                     ),
                 )
                 .hint("如果这是更正后的版本，请删除或合并旧文件；如果年度写错了，请改正 year"),
+            );
+        }
+    }
+}
+
+/// The reports of one agency folder name one agency: a file copied from
+/// another agency, or whose `agency:` was retyped ("测试区测试局" beside
+/// "测试局"), would otherwise stand apart from its other years and miss
+/// every check across years (Y1–Y4) without a word. A warning (FM5) on each
+/// report whose agency is not the one most of the folder's reports name.
+pub fn one_agency_per_folder(reports: &[Arc<Report>], out: &mut Vec<Finding>) {
+    let mut by_folder: BTreeMap<&str, Vec<&Report>> = BTreeMap::new();
+    for r in reports {
+        if let Some((folder, _)) = r.source.stem.rsplit_once('/') {
+            by_folder.entry(folder).or_default().push(r);
+        }
+    }
+    for (folder, rs) in by_folder {
+        let mut names: BTreeMap<&str, usize> = BTreeMap::new();
+        for r in &rs {
+            *names.entry(r.meta.agency.as_str()).or_default() += 1;
+        }
+        if names.len() < 2 {
+            continue;
+        }
+        // The most named; on a tie, the name of the folder, then the first.
+        let main = names
+            .iter()
+            .max_by_key(|(name, n)| (**n, **name == folder))
+            .map(|(name, _)| *name)
+            .unwrap_or_default();
+        for r in rs.iter().filter(|r| r.meta.agency != main) {
+            out.push(
+                Finding::warning(
+                    &r.source.rel,
+                    r.meta.agency_pos,
+                    crate::diag::codes::METADATA,
+                    format!(
+                        "agency（机关名称）写的是“{}”，同一文件夹里的其他报告写的是“{main}”：名称不同就被当作两个机关，与往年报告的核对（Y1–Y4）不会进行",
+                        r.meta.agency
+                    ),
+                )
+                .hint(format!(
+                    "同一机关每年写同样的名称：写 agency: {main}；如果确实是另一个机关，请放到它自己的文件夹里"
+                )),
             );
         }
     }
