@@ -223,7 +223,7 @@ fn explain(err: &serde_saphyr::Error, yaml: &str, line: u64, column: u64) -> (u6
                 here("缩进里有制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格".into())
             } else {
                 here(format!(
-                    "YAML 格式错误：{text}。请检查这一行的缩进、冒号后的空格和括号、引号是否成对"
+                    "这一行附近的格式不对：请检查缩进（同一层的键要对齐）、冒号后面的空格、括号和引号是否成对（YAML 解析器的原话：{text}）"
                 ))
             }
         }
@@ -286,6 +286,40 @@ fn find_mistake(
     if parser_text.contains("block sequence entries are not allowed") {
         return Some((line, column, STRAY_DASH.into()));
     }
+    let near = || (line.saturating_sub(2).max(1)..=line).rev();
+    // "punishment:31": the colon without its space.
+    for l in near() {
+        if let Some((key, colon)) = colon_without_space(text_of(l)) {
+            return Some((
+                l,
+                colon,
+                format!("“{key}:”后面少了一个空格：YAML 的冒号后面要有空格，写成 {key}: 加上数"),
+            ));
+        }
+    }
+    // A non-breaking or full-width space in the indentation (pasted text).
+    for l in near() {
+        let t = text_of(l);
+        let indent: String = t.chars().take_while(|c| c.is_whitespace()).collect();
+        if let Some(c) = indent
+            .chars()
+            .position(|c| c == '\u{00A0}' || c == '\u{3000}')
+        {
+            return Some((
+                l,
+                c as u64 + 1,
+                "这一行开头的缩进里有不换行空格或全角空格（常见于从网页、Word 复制的文字）：缩进只能用普通的半角空格，请删掉行首的空白重新输入".into(),
+            ));
+        }
+    }
+    // A key indented unlike every key above it at that depth.
+    if let Some((l, c)) = misindented_line(&lines, line) {
+        return Some((
+            l,
+            c,
+            "这一行的缩进（行首的空格数）和上下文对不上：同一层的键要对齐，下一层比上一层多缩进两个空格；可以对照 gongkai new 生成的模板".into(),
+        ));
+    }
     for l in (line.saturating_sub(3).max(1)..=line).rev() {
         if let Some(key_column) = fullwidth_colon_key(text_of(l)) {
             return Some((
@@ -294,6 +328,72 @@ fn find_mistake(
                 "键后面用了中文（全角）冒号“：”：YAML 只认英文（半角）冒号，请改成“:”并在后面加一个空格，例如 year: 2021"
                     .into(),
             ));
+        }
+    }
+    None
+}
+
+/// `punishment:31`: a key, a colon and a value with no space between
+/// (key, column of the colon).
+fn colon_without_space(line: &str) -> Option<(String, u64)> {
+    let t = line.trim_start_matches(' ');
+    let indent = line.len() - t.len();
+    let (key, rest) = t.split_once(':')?;
+    let key_ok = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let next = rest.chars().next()?;
+    (key_ok && !next.is_whitespace() && !t.contains("://"))
+        .then(|| (key.to_string(), (indent + key.len() + 1) as u64))
+}
+
+/// Near the error at `line`, the line whose indentation is no level used
+/// above it (or is odd where the file indents by two): (line, column of its
+/// first character).
+fn misindented_line(lines: &[&str], line: u64) -> Option<(u64, u64)> {
+    let indent = |t: &str| t.len() - t.trim_start_matches(' ').len();
+    let content = |t: &str| {
+        let s = t.trim();
+        !s.is_empty() && !s.starts_with('#')
+    };
+    let line = line as usize;
+    // Deeper than a key that already has its value: either this line is too
+    // deep or the one above too shallow — the one unlike its neighbours.
+    let above = |l: usize| (1..l).rev().find(|&k| content(lines[k - 1]));
+    if (1..=lines.len()).contains(&line) && content(lines[line - 1]) {
+        let has_value = |t: &str| {
+            t.split_once(": ")
+                .is_some_and(|(_, v)| !v.trim().is_empty())
+        };
+        if let Some(prev) = above(line)
+            && indent(lines[line - 1]) > indent(lines[prev - 1])
+            && has_value(lines[prev - 1])
+        {
+            let odd = match above(prev) {
+                Some(pp) if indent(lines[pp - 1]) == indent(lines[line - 1]) => prev,
+                _ => line,
+            };
+            return Some((odd as u64, indent(lines[odd - 1]) as u64 + 1));
+        }
+    }
+    for l in (line.saturating_sub(2).max(1)..=line.min(lines.len())).rev() {
+        let t = lines[l - 1];
+        if !content(t) {
+            continue;
+        }
+        let levels: Vec<usize> = lines[..l - 1]
+            .iter()
+            .filter(|t| content(t))
+            .map(|t| indent(t))
+            .collect();
+        let Some(&prev) = levels.last() else {
+            continue;
+        };
+        let i = indent(t);
+        let known = levels.contains(&i) || i == prev + 2 || i == prev + 4;
+        if !known || (i % 2 == 1 && levels.iter().all(|x| x % 2 == 0)) {
+            return Some((l as u64, i as u64 + 1));
         }
     }
     None

@@ -301,6 +301,46 @@ fn yaml_syntax_errors_point_into_the_md_file() {
     );
 }
 
+/// The officer's syntax slips, each named in Chinese at the line to fix.
+#[test]
+fn common_yaml_slips_are_explained_at_their_line() {
+    let cases = [
+        (
+            "  punishment: 0",
+            "  punishment:0",
+            "punishment",
+            "少了一个空格",
+        ),
+        (
+            "      third_party_rights: [0, 0, 0, 0, 0, 0, 0]",
+            "    third_party_rights: [0, 0, 0, 0, 0, 0, 0]",
+            "third_party_rights",
+            "缩进",
+        ),
+        (
+            "      third_party_rights: [0, 0, 0, 0, 0, 0, 0]",
+            "        third_party_rights: [0, 0, 0, 0, 0, 0, 0]",
+            "third_party_rights",
+            "缩进",
+        ),
+        (
+            "  punishment: 0",
+            "\u{00A0} punishment: 0",
+            "punishment",
+            "不换行空格",
+        ),
+    ];
+    for (from, to, at, says) in cases {
+        let text = report_2021(&[(from, to)]);
+        let p = parse(&text);
+        assert_eq!(p.findings.len(), 1, "{to}: {:?}", p.findings);
+        let f = &p.findings[0];
+        assert_eq!(f.rule, codes::SYNTAX, "{to}");
+        assert_eq!(f.line, line_of(&text, at), "{to}: {}", f.message);
+        assert!(f.message.contains(says), "{to}: {}", f.message);
+    }
+}
+
 #[test]
 fn a_missing_table_is_f1() {
     let text = "---\nagency: 某局\nyear: 2021\n---\n正文\n";
