@@ -954,6 +954,7 @@ impl TableWalk<'_> {
                 );
                 f.expected = Some(full.to_string());
                 f.found = Some(items.len().to_string());
+                f.hint = wrong_separator(items);
             }
             row.state = RowState::Invalid;
             return;
@@ -1165,6 +1166,80 @@ const HIDDEN_CHARACTERS: [(char, &str); 7] = [
     ('\u{FEFF}', "零宽字符（U+FEFF）"),
 ];
 
+/// Separators that are not YAML's comma, as typed or pasted from Excel
+/// (a tab) or Word: (separator, how to name it).
+const WRONG_SEPARATORS: [(char, &str); 6] = [
+    ('，', "中文逗号“，”"),
+    ('、', "顿号“、”"),
+    ('；', "分号“；”"),
+    (';', "分号“;”"),
+    ('\t', "制表符（从 Excel 复制时常见）"),
+    (' ', "空格"),
+];
+
+/// A row of too few cells because its numbers were separated by something
+/// else than `, `: the hint that says so.
+fn wrong_separator(items: &[Node]) -> Option<String> {
+    items.iter().find_map(|item| {
+        let NodeKind::Str { text, .. } = &item.kind else {
+            return None;
+        };
+        let (_, name) = WRONG_SEPARATORS
+            .iter()
+            .find(|(c, _)| text.trim().contains(*c))?;
+        let digits = text.chars().filter(char::is_ascii_digit).count();
+        (digits >= 2).then(|| {
+            format!("数与数之间用了{name}：要用英文逗号加空格“, ”分开，例如 [1, 0, 0, 0, 0, 0, 1]")
+        })
+    })
+}
+
+/// Full-width or curly look-alikes of what a cell may hold: `～` for `~`,
+/// `－1` for `-1`, “12” and “/” in Chinese quotes, `0，1` with a Chinese
+/// comma inside a list.
+fn look_alike(t: &str) -> Option<(String, String)> {
+    if t == "～" || t == "〜" {
+        return Some((
+            format!("“{t}”是全角的波浪号"),
+            "原表空白请写半角的 ~（英文输入法下输入）".into(),
+        ));
+    }
+    let unquoted = t
+        .strip_prefix(['“', '”', '‘', '’', '「'])
+        .and_then(|x| x.strip_suffix(['“', '”', '‘', '’', '」']));
+    if let Some(inner) = unquoted {
+        let inner = inner.trim();
+        let fix = if inner == "/" || inner == "／" {
+            "不适用要写成英文引号的 \"/\"".to_string()
+        } else if Num::parse(inner).is_ok() {
+            format!("数字不要加引号：写 {inner}")
+        } else {
+            return None;
+        };
+        return Some((format!("“{inner}”加了中文引号，会被当作文字"), fix));
+    }
+    if let Some(rest) = t.strip_prefix(['－', '—', '–'])
+        && Num::parse(rest).is_ok()
+    {
+        return Some((
+            format!("“{t}”的负号是全角或破折号"),
+            format!("负号用半角减号：写 -{rest}"),
+        ));
+    }
+    for (sep, name) in &WRONG_SEPARATORS[..4] {
+        if let Some((a, b)) = t.split_once(*sep)
+            && Num::parse(a.trim()).is_ok()
+            && Num::parse(b.trim()).is_ok()
+        {
+            return Some((
+                format!("“{t}”中间用了{name}，两个数被当成了一格"),
+                format!("数与数之间用英文逗号加空格分开：{}, {}", a.trim(), b.trim()),
+            ));
+        }
+    }
+    None
+}
+
 /// `1,234` / `1，234`: a number written with thousands separators.
 fn without_thousands_separators(t: &str) -> Option<String> {
     let groups: Vec<&str> = t.split([',', '，']).collect();
@@ -1212,6 +1287,10 @@ fn text_value(
     }
     if t == "/" || t == "／" {
         return Value::NotApplicable;
+    }
+    if let Some((msg, hint)) = look_alike(t) {
+        p.error(pos, codes::TYPE, format!("{place}：{msg}")).hint = Some(hint);
+        return Value::Invalid;
     }
     let half: String = t
         .chars()

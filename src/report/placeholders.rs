@@ -73,6 +73,10 @@ pub fn expand(report: &Report, body: &str, first_line: u32) -> (String, Vec<Find
         let expr = &rest[start + 2..start + len];
         match evaluate(report, &facts, expr) {
             Ok(text) => out.push_str(&text),
+            // The table's own error already says why the figure is missing.
+            Err(msg) if msg.ends_with(NO_DATA) && tables_are_broken(report) => {
+                out.push_str(&rest[start..start + len + 2]);
+            }
             Err(msg) => {
                 let pos = position(body, offset + start, first_line);
                 findings.push(
@@ -176,7 +180,27 @@ fn value(report: &Report, f: &Facts, name: &str) -> Result<Resolved, String> {
         }
     };
     num.map(Resolved::Number)
-        .ok_or_else(|| format!("“{name}”：本报告没有这项数据（表格缺失或有错误）"))
+        .ok_or_else(|| format!("“{name}”：{NO_DATA}"))
+}
+
+/// The end of the message for a known name without a figure.
+const NO_DATA: &str = "本报告没有这项数据（表格缺失或有错误）";
+
+/// A table is missing or has a row of the wrong shape: its figures are
+/// unknown and that finding is already made (F1, FM4, FM6).
+fn tables_are_broken(report: &Report) -> bool {
+    report.meta.format.is_some()
+        && report.tables.iter().any(|t| {
+            t.as_ref().is_none_or(|t| {
+                t.rows
+                    .iter()
+                    .any(|r| r.state == crate::report::RowState::Invalid)
+                    || t.rows.iter().zip(t.spec.rows.iter()).any(|(r, spec)| {
+                        r.state == crate::report::RowState::Missing
+                            && spec.role != crate::report::schema::RowRole::OutcomeTotal
+                    })
+            })
+        })
 }
 
 /// 处理决定数量: the only column in 2021, the third in 2019.

@@ -149,6 +149,10 @@ fn text_and_odd_numbers_in_cells_are_explained() {
         ("31\u{00A0}", "不换行空格"),
         ("31%", "不要填比例"),
         ("1。25", "写 1.25"),
+        ("～", "半角的 ~"),
+        ("－1", "写 -1"),
+        ("“31”", "写 31"),
+        ("“/”", "\"/\""),
     ];
     for (cell, expect) in cases {
         let text = report_2021(&[("  punishment: 0", &format!("  punishment: {cell}"))]);
@@ -338,6 +342,28 @@ fn common_yaml_slips_are_explained_at_their_line() {
         assert_eq!(f.rule, codes::SYNTAX, "{to}");
         assert_eq!(f.line, line_of(&text, at), "{to}: {}", f.message);
         assert!(f.message.contains(says), "{to}: {}", f.message);
+    }
+}
+
+#[test]
+fn numbers_separated_otherwise_than_by_commas_are_named() {
+    for (row, says) in [
+        ("[1，0，0，0，0，0，1]", "中文逗号"),
+        ("[1、0、0、0、0、0、1]", "顿号"),
+        ("[1\t0\t0\t0\t0\t0\t1]", "制表符"),
+    ] {
+        let text = report_2021(&[(
+            "received: [0, 0, 0, 0, 0, 0, 0]",
+            &format!("received: {row}"),
+        )]);
+        let p = parse(&text);
+        let f = p
+            .findings
+            .iter()
+            .find(|f| f.rule == codes::ROW_LENGTH)
+            .unwrap_or_else(|| panic!("{row}: {:?}", p.findings));
+        let hint = f.hint.clone().unwrap_or_default();
+        assert!(hint.contains(says), "{row}: {hint}");
     }
 }
 
