@@ -954,7 +954,16 @@ impl TableWalk<'_> {
                 );
                 f.expected = Some(full.to_string());
                 f.found = Some(items.len().to_string());
-                f.hint = wrong_separator(items);
+                f.hint = wrong_separator(items).or_else(|| {
+                    // "[1,234, 0, …]": a thousands separator splits a number.
+                    let three_digits = |n: &Node| {
+                        matches!(&n.kind, NodeKind::Number(t) if t.len() == 3)
+                    };
+                    (items.len() > full && items.iter().skip(1).any(three_digits)).then(|| {
+                        "数里如果用了千位分隔符（如 1,234），逗号会把一个数拆成两个：去掉逗号，写 1234"
+                            .to_string()
+                    })
+                });
             }
             row.state = RowState::Invalid;
             return;

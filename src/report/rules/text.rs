@@ -972,13 +972,48 @@ pub fn x4_percentages_match_the_tables(
         };
         let before = text_before(chars, start);
         // The category the percentage is about: the last one named before it.
-        let Some((name, count)) = OUTCOMES
+        let outcome = OUTCOMES
             .iter()
             .enumerate()
             .filter_map(|(k, (name, _))| before.rfind(name).map(|p| (p, *name, f.outcomes[k])))
-            .max_by_key(|(p, _, _)| *p)
-            .map(|(_, name, count)| (name, count))
-        else {
+            .max_by_key(|(p, _, _)| *p);
+        // "自然人申请12件，占95%": an applicant's share of the new applications.
+        let applicant = [
+            ("自然人", f.received_natural),
+            ("法人或其他组织", f.received_orgs),
+        ]
+        .into_iter()
+        .filter_map(|(name, count)| before.rfind(name).map(|p| (p, name, count)))
+        .max_by_key(|(p, _, _)| *p);
+        if let Some((p, name, count)) = applicant
+            && outcome.is_none_or(|(q, _, _)| q < p)
+        {
+            if let (Some(count), Some(received)) = (count, f.received)
+                && !rate_of_something_else(chars, start, name, report.meta.year)
+            {
+                let decimals = text.split_once('.').map_or(0, |(_, d)| d.len());
+                let expected = percent(count, received, decimals, false);
+                let truncated = percent(count, received, decimals, true);
+                if expected.as_deref() != Some(text.as_str())
+                    && truncated.as_deref() != Some(text.as_str())
+                    && let Some(expected) = expected
+                {
+                    out.push(
+                        Finding::warning(
+                            &report.source.rel,
+                            s.pos(start),
+                            "X4",
+                            format!(
+                                "{name}申请的比例写作 {text}%，但按表三计算（{name} {count} ÷ 新收 {received}）应为 {expected}%"
+                            ),
+                        )
+                        .numbers(format!("{expected}%"), format!("{text}%")),
+                    );
+                }
+            }
+            continue;
+        }
+        let Some((_, name, count)) = outcome else {
             continue;
         };
         let Some(count) = count else { continue };

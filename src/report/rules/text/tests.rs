@@ -389,6 +389,12 @@ fn text_rules_catch_more_ways_of_saying_none_and_upheld() {
     assert_matches("X1", &["其中予以公开6件、部分公开3件。"]);
     // 6 + 2 of 13 done is 61.5%.
     assert_matches("X4", &["予以公开和部分公开的共8件，占办结总数的75%。"]);
+    // 10 of 13 new applications is 76.9%.
+    assert_matches("X4", &["自然人申请10件，占95%。"]);
+    assert_silent(&[
+        "自然人申请10件，占76.9%。",
+        "法人或其他组织申请3件，占23.1%。",
+    ]);
     assert_matches(
         "X3",
         &[
