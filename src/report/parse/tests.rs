@@ -23,6 +23,16 @@ fn parse(text: &str) -> Parsed {
     parse_report(&src(), text)
 }
 
+/// The only finding of `rule` in `text`: a warning on the line of `at`.
+fn the_one_warning(text: &str, rule: &str, at: &str) -> Finding {
+    let p = parse(text);
+    let f: Vec<&Finding> = p.findings.iter().filter(|f| f.rule == rule).collect();
+    assert_eq!(f.len(), 1, "{:?}", p.findings);
+    assert_eq!(f[0].severity, crate::diag::Severity::Warning);
+    assert_eq!(f[0].line, line_of(text, at));
+    f[0].clone()
+}
+
 fn line_of(text: &str, needle: &str) -> u32 {
     text.lines()
         .position(|l| l.contains(needle))
@@ -237,12 +247,8 @@ fn omitted_totals_are_computed_and_marked() {
 #[test]
 fn a_short_row_whose_last_figure_is_the_sum_of_the_others_is_a_warning() {
     let text = report_2021(&[("review: [0, 0, 0, 0, 0]", "review: [1, 0, 1, 2]")]);
-    let p = parse(&text);
-    let f: Vec<_> = p.findings.iter().filter(|f| f.rule == "FM6").collect();
-    assert_eq!(f.len(), 1, "{:?}", p.findings);
-    assert_eq!(f[0].severity, crate::diag::Severity::Warning);
-    assert_eq!(f[0].line, line_of(&text, "review:"));
-    assert!(f[0].message.contains("漏写了一个数"), "{}", f[0].message);
+    let f = the_one_warning(&text, "FM6", "review:");
+    assert!(f.message.contains("漏写了一个数"), "{}", f.message);
     // Not when nothing suggests it: a short row of other figures.
     let text = report_2021(&[("review: [0, 0, 0, 0, 0]", "review: [1, 0, 1, 3]")]);
     assert!(parse(&text).findings.is_empty());
@@ -391,11 +397,7 @@ fn reports_before_2019_are_narrative_only() {
 #[test]
 fn a_publication_date_before_the_year_ended_is_a_warning() {
     let text = report_2021(&[("year: 2021", "year: 2021\npublished: 2021-01-20")]);
-    let p = parse(&text);
-    let f: Vec<_> = p.findings.iter().filter(|f| f.rule == "FM5").collect();
-    assert_eq!(f.len(), 1, "{:?}", p.findings);
-    assert_eq!(f[0].severity, crate::diag::Severity::Warning);
-    assert_eq!(f[0].line, line_of(&text, "published:"));
+    the_one_warning(&text, "FM5", "published:");
     let text = report_2021(&[("year: 2021", "year: 2021\npublished: 2022-01-20")]);
     assert!(parse(&text).findings.is_empty());
 }
