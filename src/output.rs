@@ -428,7 +428,29 @@ pub fn write_into(root: &Path, file: &OutputFile) -> std::io::Result<()> {
 
 /// Writes `bytes` at `rel` under `root`, refusing paths that would leave it.
 pub fn write_bytes(root: &Path, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
-    std::fs::write(create_parent(root, rel)?, bytes)
+    thread_local! {
+        /// The folder this thread last created: a report's six files share
+        /// one, and `create_dir_all` costs two system calls per file.
+        static LAST_FOLDER: std::cell::RefCell<PathBuf> = const { std::cell::RefCell::new(PathBuf::new()) };
+    }
+    let path = root.join(safe(rel)?);
+    let Some(parent) = path.parent() else {
+        return std::fs::write(&path, bytes);
+    };
+    let known = LAST_FOLDER.with_borrow(|last| last.as_path() == parent);
+    if known {
+        match std::fs::write(&path, bytes) {
+            // The folder was removed since (a later build in `serve`).
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            other => return other,
+        }
+    }
+    std::fs::create_dir_all(parent)?;
+    LAST_FOLDER.with_borrow_mut(|last| {
+        last.clear();
+        last.push(parent);
+    });
+    std::fs::write(&path, bytes)
 }
 
 /// Writes the file at `rel` under `root` piece by piece; returns the hash of its bytes.
