@@ -2,7 +2,7 @@
 //! with its official labels) and one CSV per table (UTF-8 with a BOM so that
 //! Excel on Chinese Windows reads it correctly).
 
-use super::tables::{FormCell, NumberStyle, form_table};
+use super::tables::{FormCell, FormTable, NumberStyle, form_table};
 use crate::config::Overlay;
 use crate::report::figures::KeyFigures;
 use crate::report::num::Num;
@@ -287,41 +287,90 @@ const CELLS_HEADER: [&str; 14] = [
 ];
 
 /// The rows of `data/cells.csv` for one report.
+///
+/// Written field by field with [`csv_field`] rather than through `csv::Writer`:
+/// the parts every row of a report, table, row or column shares are quoted
+/// once, and this file is the largest the portal writes (54 KB a report).
+/// The bytes are those `csv::Writer` writes (a test compares them).
 fn report_cells_csv(r: &Report) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::with_capacity(64 * 1024));
-    let format = r.meta.format.map(Format::key).unwrap_or("");
-    let year = r.meta.year.to_string();
+    let mut out = Vec::with_capacity(64 * 1024);
+    let mut prefix = Vec::with_capacity(256);
+    csv_field(&mut prefix, &r.meta.agency);
+    prefix.push(b',');
+    csv_field(&mut prefix, &r.meta.year.to_string());
+    prefix.push(b',');
+    csv_field(&mut prefix, r.meta.format.map(Format::key).unwrap_or(""));
+    prefix.push(b',');
+    let mut source = Vec::with_capacity(128);
+    csv_field(&mut source, &r.source.rel);
+    source.push(b'\n');
+    let mut row_part = Vec::with_capacity(256);
     for t in r.tables.iter().flatten() {
         for (ri, (spec, row)) in t.spec.rows.iter().zip(&t.rows).enumerate() {
-            let key = spec.key();
+            row_part.clear();
+            row_part.extend_from_slice(&prefix);
+            csv_field(&mut row_part, t.spec.title);
+            row_part.push(b',');
+            csv_field(&mut row_part, &spec.key());
+            row_part.push(b',');
+            csv_field(&mut row_part, spec.group.or(spec.section).unwrap_or(""));
+            row_part.push(b',');
+            csv_field(&mut row_part, spec.label);
+            row_part.push(b',');
             for (ci, (col, cell)) in spec.columns.iter().zip(&row.cells).enumerate() {
                 let d = cell_data(col.label, col.key, cell, t.note(ri, ci));
-                // Writing to a Vec cannot fail.
-                let _ = w.write_record([
-                    r.meta.agency.as_str(),
-                    &year,
-                    format,
-                    t.spec.title,
-                    &key,
-                    spec.group.or(spec.section).unwrap_or(""),
-                    spec.label,
-                    col.key,
-                    col.label,
-                    &d.value.map(|n| n.to_string()).unwrap_or_default(),
-                    d.state,
-                    d.note.unwrap_or(""),
-                    if d.computed { "是" } else { "" },
-                    &r.source.rel,
-                ]);
+                out.extend_from_slice(&row_part);
+                csv_field(&mut out, col.key);
+                out.push(b',');
+                csv_field(&mut out, col.label);
+                out.push(b',');
+                if let Some(n) = d.value {
+                    // Writing to a Vec cannot fail.
+                    let _ = write!(out, "{n}");
+                }
+                out.push(b',');
+                csv_field(&mut out, d.state);
+                out.push(b',');
+                csv_field(&mut out, d.note.unwrap_or(""));
+                out.push(b',');
+                if d.computed {
+                    out.extend_from_slice("是".as_bytes());
+                }
+                out.push(b',');
+                out.extend_from_slice(&source);
             }
         }
     }
-    w.into_inner().unwrap_or_default()
+    out
+}
+
+/// One CSV field as `csv::Writer` writes it by default: in double quotes,
+/// with quotes doubled, when it holds a comma, a quote or a line break.
+fn csv_field(out: &mut Vec<u8>, field: &str) {
+    let bytes = field.as_bytes();
+    if !bytes
+        .iter()
+        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+    {
+        out.extend_from_slice(bytes);
+        return;
+    }
+    out.push(b'"');
+    for &b in bytes {
+        if b == b'"' {
+            out.push(b'"');
+        }
+        out.push(b);
+    }
+    out.push(b'"');
 }
 
 /// The three tables in the official layout (merged headers, row labels), one sheet each.
-pub fn report_xlsx(report: &Report, overlay: &Overlay) -> Vec<u8> {
-    xlsx(report, overlay).unwrap_or_default()
+///
+/// `drawn` are grids already drawn for the page (the same tables, style and
+/// format); a table not among them is drawn here.
+pub fn report_xlsx(report: &Report, overlay: &Overlay, drawn: &[&FormTable]) -> Vec<u8> {
+    xlsx(report, overlay, drawn).unwrap_or_default()
 }
 
 /// A cell of the grid placed at its row and column (HTML table layout:
@@ -358,7 +407,7 @@ fn place<'a>(rows: &[&'a Vec<FormCell>], columns: usize) -> Vec<Placed<'a>> {
     out
 }
 
-fn xlsx(report: &Report, overlay: &Overlay) -> std::io::Result<Vec<u8>> {
+fn xlsx(report: &Report, overlay: &Overlay, drawn: &[&FormTable]) -> std::io::Result<Vec<u8>> {
     use super::xlsx::{Cell as XCell, Properties, Sheet, Style as XStyle, Value as XValue};
     let style = NumberStyle {
         fee_decimals: overlay.fee_decimals(),
@@ -367,7 +416,15 @@ fn xlsx(report: &Report, overlay: &Overlay) -> std::io::Result<Vec<u8>> {
     let format = report.meta.format.unwrap_or(Format::V2021);
     let mut sheets = Vec::new();
     for t in report.tables.iter().flatten() {
-        let grid = form_table(t, format, style);
+        let id = super::tables::grid_id(t.spec.id);
+        let own;
+        let grid = match drawn.iter().find(|g| g.id == id) {
+            Some(g) => *g,
+            None => {
+                own = form_table(t, format, style);
+                &own
+            }
+        };
         let mut sheet = Sheet {
             name: t.spec.short.to_string(),
             cells: Vec::new(),
@@ -424,4 +481,42 @@ fn xlsx(report: &Report, overlay: &Overlay) -> std::io::Result<Vec<u8>> {
         },
         &sheets,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    #[test]
+    fn csv_fields_are_quoted_as_the_csv_crate_quotes_them() {
+        let fields = [
+            "",
+            "西工区司法局",
+            "a,b",
+            "他说\"不\"",
+            "\"",
+            "line\nbreak",
+            "cr\rhere",
+            "  spaces  ",
+            "#comment",
+            "'quote'",
+            "，、；",
+            "tab\there",
+        ];
+        let mut theirs = csv::WriterBuilder::new().from_writer(Vec::new());
+        theirs.write_record(fields).unwrap();
+        let theirs = theirs.into_inner().unwrap();
+        let mut ours = Vec::new();
+        for (i, f) in fields.iter().enumerate() {
+            if i > 0 {
+                ours.push(b',');
+            }
+            csv_field(&mut ours, f);
+        }
+        ours.push(b'\n');
+        assert_eq!(
+            String::from_utf8(ours).unwrap(),
+            String::from_utf8(theirs).unwrap()
+        );
+    }
 }

@@ -348,7 +348,12 @@ impl<'a> Renderer<'a> {
             files.push(OutputFile {
                 path: format!("{dir}{}", data::XLSX_NAME),
                 bytes: crate::timing::time("report xlsx", || {
-                    data::report_xlsx(report, &self.settings.site.overlay)
+                    let drawn: Vec<&tables::FormTable> = view
+                        .sections
+                        .iter()
+                        .filter_map(|s| s.table.as_ref())
+                        .collect();
+                    data::report_xlsx(report, &self.settings.site.overlay, &drawn)
                 }),
             });
         }

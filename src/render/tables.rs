@@ -8,6 +8,7 @@ use crate::report::schema::{
 };
 use crate::report::{Cell, Origin, Table, Value};
 use serde::Serialize;
+use std::fmt::Write as _;
 
 /// A table ready for the template.
 ///
@@ -212,6 +213,15 @@ fn td(
     }
 }
 
+/// The id of a table's grid (`FormTable::id`).
+pub fn grid_id(table: TableId) -> &'static str {
+    match table {
+        TableId::Active => "t2",
+        TableId::Applications => "t3",
+        TableId::Reviews => "t4",
+    }
+}
+
 /// Builds the grid of any of the three tables.
 pub fn form_table(table: &Table, format: Format, style: NumberStyle) -> FormTable {
     let mut out = match table.spec.id {
@@ -366,19 +376,18 @@ fn table3(table: &Table) -> FormTable {
             }
         }
         for c in 0..T3_COLUMNS.len() {
-            let mut headers = vec![applicant.clone()];
+            let mut headers = String::with_capacity(64);
+            headers.push_str(&applicant);
             if (1..=5).contains(&c) {
-                headers.push(org.clone());
+                headers.push(' ');
+                headers.push_str(&org);
             }
-            headers.push(col_id(c));
-            headers.extend(row_headers.iter().cloned());
-            let mut cell = td(
-                &table.rows[r].cells[c],
-                table.note(r, c),
-                headers.join(" "),
-                1,
-                None,
-            );
+            let _ = write!(headers, " t3-c{c}");
+            for h in &row_headers {
+                headers.push(' ');
+                headers.push_str(h);
+            }
+            let mut cell = td(&table.rows[r].cells[c], table.note(r, c), headers, 1, None);
             if spec.role == RowRole::OutcomeTotal || c == T3_COLUMNS.len() - 1 {
                 cell.class = if cell.class == "number" {
                     "total"
@@ -425,19 +434,12 @@ fn table4(table: &Table) -> FormTable {
     let mut row = Vec::new();
     for (g, r) in groups {
         for c in 0..T4_COLUMNS.len() {
-            let mut headers = vec![];
+            let mut headers = String::with_capacity(48);
             if g != "t4-review" {
-                headers.push("t4-litigation".to_string());
+                headers.push_str("t4-litigation ");
             }
-            headers.push(g.to_string());
-            headers.push(col(g, c));
-            let mut cell = td(
-                &table.rows[r].cells[c],
-                table.note(r, c),
-                headers.join(" "),
-                1,
-                None,
-            );
+            let _ = write!(headers, "{g} {g}-c{c}");
+            let mut cell = td(&table.rows[r].cells[c], table.note(r, c), headers, 1, None);
             if c == T4_COLUMNS.len() - 1 && cell.class == "number" {
                 cell.class = "total";
             }

@@ -199,6 +199,20 @@ impl fmt::Display for Num {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sign = if self.mantissa < 0 { "-" } else { "" };
         let abs = self.mantissa.unsigned_abs();
+        // Every count fits in 64 bits, which format much faster than 128.
+        if let (Ok(small), true) = (u64::try_from(abs), self.scale <= 19) {
+            if self.scale == 0 {
+                return write!(f, "{sign}{small}");
+            }
+            let p = 10u64.pow(u32::from(self.scale));
+            return write!(
+                f,
+                "{sign}{}.{:0width$}",
+                small / p,
+                small % p,
+                width = usize::from(self.scale)
+            );
+        }
         if self.scale == 0 {
             return write!(f, "{sign}{abs}");
         }
@@ -258,6 +272,27 @@ mod tests {
         assert_eq!(Num::parse("1.2350").unwrap().to_string(), "1.2350");
         assert_eq!(Num::parse("0.035").unwrap().to_string(), "0.035");
         assert_eq!(Num::parse("0").unwrap().to_string(), "0");
+    }
+
+    #[test]
+    fn numbers_past_64_bits_and_19_decimals_print_exactly() {
+        let cases: [(i128, u8, &str); 8] = [
+            (18446744073709551615, 0, "18446744073709551615"),
+            (18446744073709551616, 0, "18446744073709551616"),
+            (
+                -123456789012345678901234567890,
+                0,
+                "-123456789012345678901234567890",
+            ),
+            (1, 19, "0.0000000000000000001"),
+            (1, 20, "0.00000000000000000001"),
+            (100000000000000000001, 20, "1.00000000000000000001"),
+            (-99999999999999999995, 1, "-9999999999999999999.5"),
+            (123456789, 4, "12345.6789"),
+        ];
+        for (mantissa, scale, text) in cases {
+            assert_eq!(Num { mantissa, scale }.to_string(), text);
+        }
     }
 
     #[test]
