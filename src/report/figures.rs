@@ -69,9 +69,7 @@ impl KeyFigures {
                 f.received_natural = t.effective(r, 0);
                 f.received_orgs = (1..=5).map(|c| t.effective(r, c)).sum();
             }
-            for (i, (name, group)) in OUTCOMES.iter().enumerate() {
-                f.outcomes[i] = outcome_total(t, name, group);
-            }
+            f.outcomes = outcome_totals(t);
         }
         if let Some(t) = report.table(TableId::Active) {
             f.licensing = decisions(t, "licensing");
@@ -100,16 +98,28 @@ fn decisions(t: &Table, key: &str) -> Option<Num> {
     t.effective(r, spec.columns.len() - 1)
 }
 
-fn outcome_total(t: &Table, name: &str, group: &str) -> Option<Num> {
-    let rows: Vec<usize> = (0..t.rows.len())
-        .filter(|&r| {
-            let spec = &t.spec.rows[r];
-            spec.role == RowRole::Outcome
-                && (spec.group == Some(group) || spec.label.contains(name) && spec.group.is_none())
-        })
-        .collect();
-    if rows.is_empty() {
-        return None;
+/// Each outcome of [`OUTCOMES`]: the sum of its rows' totals (`None` when the
+/// table has no such row or a total is unreadable), in one pass over the rows.
+fn outcome_totals(t: &Table) -> [Option<Num>; 6] {
+    // `None`: no row of the outcome yet.
+    let mut sums: [Option<Option<Num>>; 6] = [None; 6];
+    for (r, spec) in t.spec.rows.iter().enumerate().take(t.rows.len()) {
+        if spec.role != RowRole::Outcome {
+            continue;
+        }
+        for (i, (name, group)) in OUTCOMES.iter().enumerate() {
+            let matches = match spec.group {
+                Some(g) => g == *group,
+                None => spec.label.contains(name),
+            };
+            if matches {
+                let total = t.total_of_row(r);
+                sums[i] = Some(match sums[i] {
+                    None => total,
+                    Some(sum) => sum.zip(total).map(|(a, b)| a + b),
+                });
+            }
+        }
     }
-    rows.iter().map(|&r| t.total_of_row(r)).sum()
+    sums.map(Option::flatten)
 }

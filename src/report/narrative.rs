@@ -44,9 +44,8 @@ pub fn section_number(heading: &str) -> Option<usize> {
     let h: String = heading.chars().filter(|c| !c.is_whitespace()).collect();
     let numerals = ["一", "二", "三", "四", "五", "六"];
     let (number, title) = match numerals.iter().position(|n| {
-        h.starts_with(&format!("{n}、"))
-            || h.starts_with(&format!("{n}．"))
-            || h.starts_with(&format!("{n}."))
+        h.strip_prefix(n)
+            .is_some_and(|rest| rest.starts_with(['、', '．', '.']))
     }) {
         Some(i) => (
             Some(i + 1),
