@@ -82,6 +82,14 @@ pub struct CellData<'a> {
 
 pub fn report_data(report: &Report) -> ReportData<'_> {
     ReportData {
+        tables: report.tables.iter().flatten().map(table_data).collect(),
+        ..report_data_head(report)
+    }
+}
+
+/// [`report_data`] without the tables.
+fn report_data_head(report: &Report) -> ReportData<'_> {
+    ReportData {
         agency: &report.meta.agency,
         year: report.meta.year,
         title: &report.meta.title,
@@ -91,7 +99,7 @@ pub fn report_data(report: &Report) -> ReportData<'_> {
         source: &report.source.rel,
         url: report_dir(report),
         figures: report.figures(),
-        tables: report.tables.iter().flatten().map(table_data).collect(),
+        tables: Vec::new(),
     }
 }
 
@@ -145,9 +153,96 @@ fn cell_data<'a>(
 
 /// `report.json`, compact (browsers and `jq` lay it out for reading).
 pub fn report_json(report: &Report) -> Vec<u8> {
-    let mut out = serde_json::to_vec(&report_data(report)).unwrap_or_default();
+    let mut out = report_data_json(report);
     out.push(b'\n');
     out
+}
+
+/// [`report_data`] as JSON: the bytes `serde_json::to_vec` writes (a test
+/// compares them), with the tables' ~1,200 keys written as literals instead
+/// of being escaped one by one (every report is serialized twice: its
+/// `report.json` and its line of `data/reports.json`).
+pub fn report_data_json(report: &Report) -> Vec<u8> {
+    let mut out = Vec::with_capacity(32 * 1024);
+    let d = report_data_head(report);
+    // Serializing into a Vec cannot fail.
+    let put = |out: &mut Vec<u8>, key: &[u8], v: &dyn erased::Json| {
+        out.extend_from_slice(key);
+        v.write(out);
+    };
+    put(&mut out, b"{\"agency\":", &d.agency);
+    put(&mut out, b",\"year\":", &d.year);
+    put(&mut out, b",\"title\":", &d.title);
+    put(&mut out, b",\"format\":", &d.format);
+    put(&mut out, b",\"format_document\":", &d.format_document);
+    put(&mut out, b",\"published\":", &d.published);
+    put(&mut out, b",\"source\":", &d.source);
+    put(&mut out, b",\"url\":", &d.url);
+    put(&mut out, b",\"figures\":", &d.figures);
+    out.extend_from_slice(b",\"tables\":[");
+    for (ti, table) in report.tables.iter().flatten().enumerate() {
+        if ti > 0 {
+            out.push(b',');
+        }
+        put(&mut out, b"{\"id\":", &table.spec.id);
+        put(&mut out, b",\"title\":", &table.spec.title);
+        out.extend_from_slice(b",\"rows\":[");
+        for (r, (spec, row)) in table.spec.rows.iter().zip(&table.rows).enumerate() {
+            if r > 0 {
+                out.push(b',');
+            }
+            put(&mut out, b"{\"key\":", &spec.key());
+            put(&mut out, b",\"label\":", &spec.label);
+            put(&mut out, b",\"group\":", &spec.group);
+            put(&mut out, b",\"section\":", &spec.section);
+            out.extend_from_slice(b",\"cells\":[");
+            for (c, (col, cell)) in spec.columns.iter().zip(&row.cells).enumerate() {
+                if c > 0 {
+                    out.push(b',');
+                }
+                let cd = cell_data(col.label, col.key, cell, table.note(r, c));
+                put(&mut out, b"{\"column\":", &cd.column);
+                put(&mut out, b",\"column_key\":", &cd.column_key);
+                match cd.value {
+                    Some(n) if n.is_integer() => {
+                        match n.as_int().and_then(|i| i64::try_from(i).ok()) {
+                            Some(i) => {
+                                out.extend_from_slice(b",\"value\":");
+                                let _ = write!(out, "{i}");
+                            }
+                            None => put(&mut out, b",\"value\":", &cd.value),
+                        }
+                    }
+                    _ => put(&mut out, b",\"value\":", &cd.value),
+                }
+                put(&mut out, b",\"state\":", &cd.state);
+                put(&mut out, b",\"note\":", &cd.note);
+                out.extend_from_slice(if cd.computed {
+                    b",\"computed\":true}"
+                } else {
+                    b",\"computed\":false}"
+                });
+            }
+            out.extend_from_slice(b"]}");
+        }
+        out.extend_from_slice(b"]}");
+    }
+    out.extend_from_slice(b"]}");
+    out
+}
+
+/// A value written as JSON by serde_json (for the parts of `report.json`
+/// written by hand).
+mod erased {
+    pub trait Json {
+        fn write(&self, out: &mut Vec<u8>);
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn write(&self, out: &mut Vec<u8>) {
+            // Serializing into a Vec cannot fail.
+            let _ = serde_json::to_writer(out, self);
+        }
+    }
 }
 
 /// One table as CSV, laid out like the form: a row per table row, a column per table column.
@@ -247,12 +342,7 @@ fn write_in_batches(
 /// `data/reports.json`: an array of every report's `report.json`, one per line.
 pub fn write_reports_json(site: &Site, w: &mut dyn Write) -> std::io::Result<()> {
     w.write_all(b"[\n")?;
-    write_in_batches(
-        site,
-        w,
-        |r| serde_json::to_vec(&report_data(r)).unwrap_or_default(),
-        b",\n",
-    )?;
+    write_in_batches(site, w, report_data_json, b",\n")?;
     w.write_all(if site.reports.is_empty() {
         b"]\n"
     } else {
@@ -486,6 +576,60 @@ fn xlsx(report: &Report, overlay: &Overlay, drawn: &[&FormTable]) -> std::io::Re
 #[cfg(test)]
 mod tests {
     use super::csv_field;
+
+    /// Every report under `tests/fixtures` and `content/`, plus notes, blanks,
+    /// "/" and decimals: the hand-written JSON is serde_json's, byte for byte.
+    #[test]
+    fn report_json_is_what_serde_json_writes() {
+        let mut texts: Vec<String> = Vec::new();
+        for root in ["tests/fixtures", "content"] {
+            for e in walkdir::WalkDir::new(root).into_iter().flatten() {
+                if e.path().extension().is_some_and(|x| x == "md") {
+                    texts.push(std::fs::read_to_string(e.path()).unwrap());
+                }
+            }
+        }
+        let skeleton = crate::report::skeleton::new_report("某局", 2021, None);
+        texts.push(
+            skeleton
+                .replacen(
+                    "[0, 0, 0]",
+                    "[{value: 3, note: \"含\\\"修订\\\"2件\"}, ~, \"/\"]",
+                    1,
+                )
+                .replacen("fees: 0", "fees: 12.3400", 1)
+                .replacen("[0, 0, 0, 0, 0, 0, 0]", "[1, 2, 0, 0, 0, 4]", 1),
+        );
+        assert!(texts.len() > 30, "{}", texts.len());
+        let mut compared = 0;
+        let seen_parts = [
+            r#""note":"含\"修订\"2件""#,
+            r#""state":"not_applicable""#,
+            r#""state":"blank""#,
+            r#""computed":true"#,
+            r#""value":12.34"#,
+        ];
+        let mut seen = [false; 5];
+        for text in &texts {
+            let src = crate::content::SourcePath {
+                path: "content/局/2021.md".into(),
+                rel: "content/局/2021.md".into(),
+                stem: "局/2021".into(),
+            };
+            let Some(report) = crate::report::parse::parse_report(&src, text).report else {
+                continue;
+            };
+            let theirs = serde_json::to_vec(&super::report_data(&report)).unwrap();
+            let ours = String::from_utf8(super::report_data_json(&report)).unwrap();
+            assert_eq!(ours, String::from_utf8(theirs).unwrap());
+            for (i, part) in seen_parts.iter().enumerate() {
+                seen[i] |= ours.contains(part);
+            }
+            compared += 1;
+        }
+        assert!(compared > 25, "{compared}");
+        assert_eq!(seen, [true; 5], "{seen_parts:?}");
+    }
 
     #[test]
     fn csv_fields_are_quoted_as_the_csv_crate_quotes_them() {
