@@ -530,15 +530,27 @@ fn xlsx(report: &Report, overlay: &Overlay, drawn: &[&FormTable]) -> std::io::Re
         });
         let rows: Vec<&Vec<FormCell>> = grid.head.iter().chain(grid.body.iter()).collect();
         for Placed { row, col, cell } in place(&rows, grid.columns) {
-            let text = format!("{}{}", cell.text, cell.note.clone().unwrap_or_default());
-            let value = match (cell.header, &cell.note, cell.text.parse::<f64>()) {
-                (false, None, Ok(n)) => XValue::Number(
-                    n,
-                    cell.text
-                        .split_once('.')
-                        .map_or(0, |(_, d)| d.len().min(4) as u8),
+            let number = (!cell.header && cell.note.is_none())
+                .then(|| cell.text.parse::<f64>().ok())
+                .flatten();
+            let (value, chars) = match number {
+                Some(n) => (
+                    XValue::Number(
+                        n,
+                        cell.text
+                            .split_once('.')
+                            .map_or(0, |(_, d)| d.len().min(4) as u8),
+                    ),
+                    cell.text.chars().count(),
                 ),
-                _ => XValue::Text(text.clone()),
+                None => {
+                    let text = match &cell.note {
+                        Some(note) => format!("{}{note}", cell.text),
+                        None => cell.text.clone(),
+                    };
+                    let chars = text.chars().count();
+                    (XValue::Text(text), chars)
+                }
             };
             let style = match (cell.header, cell.scope) {
                 (true, Some("row")) => XStyle::Label,
@@ -548,8 +560,7 @@ fn xlsx(report: &Report, overlay: &Overlay, drawn: &[&FormTable]) -> std::io::Re
             let (rowspan, colspan) = (cell.rowspan.max(1) as u32, cell.colspan.max(1) as u32);
             if colspan == 1 {
                 // About two units per CJK character.
-                sheet.widths[col] =
-                    sheet.widths[col].max((text.chars().count() as f64 * 2.1 + 2.0).min(40.0));
+                sheet.widths[col] = sheet.widths[col].max((chars as f64 * 2.1 + 2.0).min(40.0));
             }
             sheet.cells.push(XCell {
                 row: row as u32 + 1,

@@ -288,20 +288,25 @@ impl<'a> Renderer<'a> {
             (Some(minified), true) => minified,
             _ => &self.theme.tera,
         };
-        let html =
-            crate::timing::time("page tera", || tera.render(template, &context)).map_err(|e| {
-                let e = self
-                    .theme
-                    .tera
-                    .render(template, &context)
-                    .err()
-                    .unwrap_or(e);
-                RenderError::Template(self.theme.finding(&e))
-            })?;
+        // Rendered into bytes: `render` would check the whole page is UTF-8
+        // again (it is: templates and values are strings).
+        let mut html = Vec::with_capacity(48 * 1024);
+        crate::timing::time("page tera", || {
+            tera.render_to(template, &context, &mut html)
+        })
+        .map_err(|e| {
+            let e = self
+                .theme
+                .tera
+                .render(template, &context)
+                .err()
+                .unwrap_or(e);
+            RenderError::Template(self.theme.finding(&e))
+        })?;
         let bytes = if self.settings.minify && self.theme.minified.is_none() {
-            crate::timing::time("page minify", || minify(html.as_bytes()))
+            crate::timing::time("page minify", || minify(&html))
         } else {
-            html.into_bytes()
+            html
         };
         Ok(OutputFile { path, bytes })
     }

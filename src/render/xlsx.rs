@@ -106,6 +106,16 @@ fn cell_ref(row: u32, col: u32) -> String {
     at
 }
 
+/// Appends `n` as `{n}` writes it; whole numbers (nearly every cell) as
+/// integers, without float formatting.
+fn push_number(out: &mut String, n: f64) {
+    if n.fract() == 0.0 && n.abs() < 1e15 && !(n == 0.0 && n.is_sign_negative()) {
+        let _ = write!(out, "{}", n as i64);
+    } else {
+        let _ = write!(out, "{n}");
+    }
+}
+
 /// Style index of a number shown with `decimals` decimals (custom formats 164–167).
 fn number_style(style: Style, decimals: u8) -> u32 {
     match (style, decimals) {
@@ -233,11 +243,9 @@ fn sheet_xml(sheet: &Sheet) -> String {
             push_cell_ref(&mut x, r as u32, k as u32);
             match (&cell.value, origin) {
                 (Value::Number(n, d), true) => {
-                    let _ = write!(
-                        x,
-                        r#"" s="{}"><v>{n}</v></c>"#,
-                        number_style(cell.style, *d)
-                    );
+                    let _ = write!(x, r#"" s="{}"><v>"#, number_style(cell.style, *d));
+                    push_number(&mut x, *n);
+                    x.push_str("</v></c>");
                 }
                 (Value::Text(t), true) if !t.is_empty() => {
                     let _ = write!(
@@ -442,6 +450,28 @@ pub fn workbook(props: &Properties, sheets: &[Sheet]) -> std::io::Result<Vec<u8>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_written_as_display_writes_them() {
+        for n in [
+            0.0,
+            -0.0,
+            1.0,
+            12.0,
+            -3.0,
+            0.5,
+            17.848,
+            1e15 - 1.0,
+            1e15,
+            1e20,
+            -1e16,
+            123456.0,
+        ] {
+            let mut out = String::new();
+            push_number(&mut out, n);
+            assert_eq!(out, format!("{n}"), "{n}");
+        }
+    }
 
     #[test]
     fn column_names_go_past_z() {
