@@ -114,11 +114,19 @@ fn number(n: usize, out: &mut Vec<u8>) {
     let _ = write!(out, "{n}");
 }
 
-fn header_cell(c: &FormCell, out: &mut Vec<u8>) {
-    out.extend_from_slice(b"<th class=\"");
+/// `<th class="…" colspan="…"` or `<td …`: the attributes every cell has
+/// (in the order minify-html gave the template's).
+fn open_cell(tag: &[u8], c: &FormCell, out: &mut Vec<u8>) {
+    out.push(b'<');
+    out.extend_from_slice(tag);
+    out.extend_from_slice(b" class=\"");
     esc(c.class, out);
     out.extend_from_slice(b"\" colspan=\"");
     number(c.colspan, out);
+}
+
+fn header_cell(c: &FormCell, out: &mut Vec<u8>) {
+    open_cell(b"th", c, out);
     out.extend_from_slice(b"\" id=\"");
     esc(c.id.as_deref().unwrap_or_default(), out);
     out.extend_from_slice(b"\" rowspan=\"");
@@ -131,10 +139,7 @@ fn header_cell(c: &FormCell, out: &mut Vec<u8>) {
 }
 
 fn data_cell(c: &FormCell, out: &mut Vec<u8>) {
-    out.extend_from_slice(b"<td class=\"");
-    esc(c.class, out);
-    out.extend_from_slice(b"\" colspan=\"");
-    number(c.colspan, out);
+    open_cell(b"td", c, out);
     out.extend_from_slice(b"\" headers=\"");
     esc(c.headers.as_deref().unwrap_or_default(), out);
     out.extend_from_slice(b"\">");
