@@ -215,15 +215,14 @@ fn strip_trailing_note(s: &str) -> &str {
     }
 }
 
-/// A name that can be an agency and a folder name.
+/// A name that can be an agency and a folder name: one the checker accepts
+/// (`report::names::problem`, the FM5 rule), so that an imported file reads back.
 pub fn valid_agency(name: &str) -> bool {
     let n = name.trim();
     !n.is_empty()
         && n.chars().count() <= 40
         && !n.starts_with('.')
-        && !n
-            .chars()
-            .any(|c| c.is_control() || "/\\:*?\"<>|".contains(c))
+        && crate::report::names::problem(n, true).is_none()
         && n.chars().any(super::normalize::is_wide)
 }
 
@@ -364,6 +363,22 @@ mod tests {
             title("关于某某区测试局2021年政府信息公开工作年度报告"),
             found("某某区测试局", 2021)
         );
+    }
+
+    /// Found by fuzzing: import wrote `agency: "#洛阳市…"`, which its own
+    /// checker refuses (FM5). A name the checker refuses is no agency.
+    #[test]
+    fn a_name_the_checker_refuses_is_not_taken_as_the_agency() {
+        for t in [
+            "#西工区司法局2021年政府信息公开工作年度报告",
+            "西工区司法局%2021年政府信息公开工作年度报告",
+            "西工区`司法局2021年政府信息公开工作年度报告",
+        ] {
+            let agency = title(t).and_then(|(agency, _)| agency);
+            assert_eq!(agency, None, "{t}");
+        }
+        assert!(!valid_agency("#洛阳市瀍河回族区住房和城乡建设局"));
+        assert!(valid_agency("洛阳市瀍河回族区住房和城乡建设局"));
     }
 
     #[test]
