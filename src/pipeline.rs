@@ -294,7 +294,7 @@ fn listing_key(r: &Report) -> ListingKey {
         title: r.meta.title.clone(),
         published: r.meta.published,
         dir: report_dir(r),
-        figures: r.figures(),
+        figures: r.figures().clone(),
     }
 }
 

@@ -98,7 +98,7 @@ fn report_data_head(report: &Report) -> ReportData<'_> {
         published: report.meta.published.map(|d| d.to_string()),
         source: &report.source.rel,
         url: report_dir(report),
-        figures: report.figures(),
+        figures: report.figures().clone(),
         tables: Vec::new(),
     }
 }

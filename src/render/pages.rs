@@ -174,7 +174,7 @@ fn yearly(reports: &[&Report]) -> (Vec<i64>, Vec<KeyFigures>) {
             received: Some(Num::int(0)),
             ..zero()
         });
-        add_figures(e, &f);
+        add_figures(e, f);
     }
     (
         by_year.keys().copied().collect(),

@@ -160,7 +160,7 @@ pub fn report_page(
         .map(|d| format!("{root}{}", url_path(d)))
         .unwrap_or_default();
     let year_url = format!("{root}{}", url_path(&super::pages::year_dir(meta.year)));
-    let figures = FiguresView::from(&report.figures());
+    let figures = FiguresView::from(report.figures());
     let description = format!(
         "{}。本年新收政府信息公开申请{}件，行政处罚{}件，行政复议{}件，行政诉讼{}件。",
         meta.title, figures.received, figures.punishment, figures.reviews, figures.litigation,

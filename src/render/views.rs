@@ -139,7 +139,7 @@ pub fn report_link(report: &Report, root: &str) -> ReportLink {
             .published
             .map(|d| d.to_string())
             .unwrap_or_default(),
-        figures: FiguresView::from(&report.figures()),
+        figures: FiguresView::from(report.figures()),
     }
 }
 

@@ -47,6 +47,22 @@ pub struct Report {
     /// A hash of what the portal-wide data files show of the report
     /// (filled by the load stage: `pipeline::data_print`).
     pub data_print: u128,
+    /// The key figures, worked out on first use: listings, feeds, charts,
+    /// the data files and the page each ask for them.
+    #[serde(skip)]
+    pub key_figures: Derived<figures::KeyFigures>,
+}
+
+/// A value worked out from the rest of the report on first use. It is not
+/// kept in the load cache, and `Debug` leaves it out: two reports that
+/// differ only in what has been worked out so far are the same report.
+#[derive(Clone, Default)]
+pub struct Derived<T>(std::sync::OnceLock<T>);
+
+impl<T> std::fmt::Debug for Derived<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("Derived")
+    }
 }
 
 impl Report {
@@ -55,8 +71,11 @@ impl Report {
     }
 
     /// The key figures (listings, charts, placeholders, TEXT rules).
-    pub fn figures(&self) -> figures::KeyFigures {
-        figures::KeyFigures::of(self)
+    /// The tables do not change once parsed, so they are worked out once.
+    pub fn figures(&self) -> &figures::KeyFigures {
+        self.key_figures
+            .0
+            .get_or_init(|| figures::KeyFigures::of(self))
     }
 }
 

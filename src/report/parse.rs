@@ -116,6 +116,7 @@ impl Parser<'_> {
             source_hash: 0,
             listing_print: 0,
             data_print: 0,
+            key_figures: Default::default(),
         })
     }
 
