@@ -90,8 +90,9 @@ pub struct Sentence {
     pub text: String,
     /// `text` as characters (the rules index into it).
     pub chars: Vec<char>,
-    /// Position of each char of `text` in the `.md` file.
-    positions: Vec<Pos>,
+    /// Where its first char is in the `.md` file (a sentence never spans
+    /// lines: the rest follow on the same line, one column each).
+    first: Pos,
     /// Official section 1–6 it belongs to, when known.
     pub section: Option<usize>,
     /// The sentence starts a paragraph.
@@ -110,7 +111,7 @@ impl Sentence {
         Sentence {
             text: String::new(),
             chars: Vec::new(),
-            positions: Vec::new(),
+            first: Pos::default(),
             section,
             starts_paragraph,
             topic_is_applications: false,
@@ -119,11 +120,13 @@ impl Sentence {
     }
 
     fn pos(&self, char_index: usize) -> Pos {
-        self.positions
-            .get(char_index)
-            .or(self.positions.last())
-            .copied()
-            .unwrap_or_default()
+        match self.chars.len() {
+            0 => Pos::default(),
+            n => Pos::new(
+                self.first.line,
+                self.first.column + char_index.min(n - 1) as u32,
+            ),
+        }
     }
 }
 
@@ -160,11 +163,11 @@ pub fn sentences(body: &str, first_line: u32, year: i64) -> Vec<Sentence> {
         let mut current = Sentence::new(section, paragraph_start);
         let indent = line.chars().count() - trimmed.chars().count();
         for (col, c) in trimmed.chars().enumerate() {
+            if current.chars.is_empty() {
+                current.first = Pos::new(line_no, (indent + col + 1) as u32);
+            }
             current.text.push(c);
             current.chars.push(c);
-            current
-                .positions
-                .push(Pos::new(line_no, (indent + col + 1) as u32));
             if matches!(c, '。' | '！' | '？' | '；' | '!' | '?') {
                 let next = Sentence::new(section, false);
                 out.push(topic.sentence(std::mem::replace(&mut current, next)));
