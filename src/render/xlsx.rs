@@ -97,7 +97,13 @@ fn column_name(col: u32) -> String {
 /// cell of every workbook: no string of its own).
 fn push_cell_ref(out: &mut String, row: u32, col: u32) {
     push_column_name(out, col);
-    let _ = write!(out, "{}", row + 1);
+    push_int(out, u64::from(row) + 1);
+}
+
+/// Appends an integer as `{n}` writes it (without the formatting machinery:
+/// a workbook has a few hundred of them).
+fn push_int<I: itoa::Integer>(out: &mut String, n: I) {
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 fn cell_ref(row: u32, col: u32) -> String {
@@ -110,7 +116,7 @@ fn cell_ref(row: u32, col: u32) -> String {
 /// integers, without float formatting.
 fn push_number(out: &mut String, n: f64) {
     if n.fract() == 0.0 && n.abs() < 1e15 && !(n == 0.0 && n.is_sign_negative()) {
-        let _ = write!(out, "{}", n as i64);
+        push_int(out, n as i64);
     } else {
         let _ = write!(out, "{n}");
     }
@@ -236,28 +242,32 @@ fn sheet_xml(sheet: &Sheet) -> String {
     }
     x.push_str("<sheetData>");
     for (r, row) in grid.iter().enumerate() {
-        let _ = write!(x, r#"<row r="{}">"#, r + 1);
+        x.push_str(r#"<row r=""#);
+        push_int(&mut x, r + 1);
+        x.push_str(r#"">"#);
         for (k, slot) in row.iter().enumerate() {
             let Some((cell, origin)) = slot else { continue };
             x.push_str(r#"<c r=""#);
             push_cell_ref(&mut x, r as u32, k as u32);
             match (&cell.value, origin) {
                 (Value::Number(n, d), true) => {
-                    let _ = write!(x, r#"" s="{}"><v>"#, number_style(cell.style, *d));
+                    x.push_str(r#"" s=""#);
+                    push_int(&mut x, number_style(cell.style, *d));
+                    x.push_str(r#""><v>"#);
                     push_number(&mut x, *n);
                     x.push_str("</v></c>");
                 }
                 (Value::Text(t), true) if !t.is_empty() => {
-                    let _ = write!(
-                        x,
-                        r#"" s="{}" t="inlineStr"><is><t xml:space="preserve">"#,
-                        cell.style as u32
-                    );
+                    x.push_str(r#"" s=""#);
+                    push_int(&mut x, cell.style as u32);
+                    x.push_str(r#"" t="inlineStr"><is><t xml:space="preserve">"#);
                     esc(t, &mut x);
                     x.push_str("</t></is></c>");
                 }
                 _ => {
-                    let _ = write!(x, r#"" s="{}"/>"#, cell.style as u32);
+                    x.push_str(r#"" s=""#);
+                    push_int(&mut x, cell.style as u32);
+                    x.push_str(r#""/>"#);
                 }
             }
         }
