@@ -109,40 +109,66 @@ fn esc(text: &str, out: &mut Vec<u8>) {
 }
 
 fn number(n: usize, out: &mut Vec<u8>) {
-    use std::io::Write as _;
-    // Writing to a Vec cannot fail.
-    let _ = write!(out, "{n}");
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
-/// `<th class="…" colspan="…"` or `<td …`: the attributes every cell has
-/// (in the order minify-html gave the template's).
+/// An attribute, ` name=value`: quoted only when the value needs it (HTML
+/// allows a bare value without spaces, quotes, `=`, `<`, `>` or backquotes).
+fn attribute(name: &[u8], value: &str, out: &mut Vec<u8>) {
+    out.push(b' ');
+    out.extend_from_slice(name);
+    out.push(b'=');
+    let bare = !value.is_empty()
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    if bare {
+        out.extend_from_slice(value.as_bytes());
+    } else {
+        out.push(b'"');
+        esc(value, out);
+        out.push(b'"');
+    }
+}
+
+/// A `colspan` or `rowspan` other than 1, the default.
+fn span(name: &[u8], n: usize, out: &mut Vec<u8>) {
+    if n > 1 {
+        out.push(b' ');
+        out.extend_from_slice(name);
+        out.push(b'=');
+        number(n, out);
+    }
+}
+
+/// `<th class=… colspan=…` or `<td …`: the attributes every cell has.
 fn open_cell(tag: &[u8], c: &FormCell, out: &mut Vec<u8>) {
     out.push(b'<');
     out.extend_from_slice(tag);
-    out.extend_from_slice(b" class=\"");
-    esc(c.class, out);
-    out.extend_from_slice(b"\" colspan=\"");
-    number(c.colspan, out);
+    attribute(b"class", c.class, out);
+    span(b"colspan", c.colspan, out);
 }
 
 fn header_cell(c: &FormCell, out: &mut Vec<u8>) {
     open_cell(b"th", c, out);
-    out.extend_from_slice(b"\" id=\"");
-    esc(c.id.as_deref().unwrap_or_default(), out);
-    out.extend_from_slice(b"\" rowspan=\"");
-    number(c.rowspan, out);
-    out.extend_from_slice(b"\" scope=\"");
-    esc(c.scope.unwrap_or_default(), out);
-    out.extend_from_slice(b"\">");
+    if let Some(id) = &c.id {
+        attribute(b"id", id, out);
+    }
+    span(b"rowspan", c.rowspan, out);
+    if let Some(scope) = c.scope {
+        attribute(b"scope", scope, out);
+    }
+    out.push(b'>');
     esc(&c.text, out);
     out.extend_from_slice(b"</th>");
 }
 
 fn data_cell(c: &FormCell, out: &mut Vec<u8>) {
     open_cell(b"td", c, out);
-    out.extend_from_slice(b"\" headers=\"");
-    esc(c.headers.as_deref().unwrap_or_default(), out);
-    out.extend_from_slice(b"\">");
+    if let Some(headers) = &c.headers {
+        attribute(b"headers", headers, out);
+    }
+    out.push(b'>');
     if c.class == "blank" {
         out.extend_from_slice("<span class=vh>空白</span>".as_bytes());
     } else {
