@@ -6,7 +6,7 @@ use super::tables::{FormCell, FormTable, NumberStyle, form_table};
 use crate::config::Overlay;
 use crate::report::figures::KeyFigures;
 use crate::report::num::Num;
-use crate::report::schema::{Format, TableId};
+use crate::report::schema::{Format, TableId, TableSpec};
 use crate::report::{Cell, Origin, Report, Table, Value};
 use crate::site::{Site, report_dir};
 use rayon::prelude::*;
@@ -184,40 +184,39 @@ pub fn report_data_json(report: &Report) -> Vec<u8> {
         if ti > 0 {
             out.push(b',');
         }
-        put(&mut out, b"{\"id\":", &table.spec.id);
-        put(&mut out, b",\"title\":", &table.spec.title);
-        out.extend_from_slice(b",\"rows\":[");
-        for (r, (spec, row)) in table.spec.rows.iter().zip(&table.rows).enumerate() {
+        let form = form_json(table.spec);
+        out.extend_from_slice(&form.head);
+        for (r, (row_head, cell_heads)) in form.rows.iter().enumerate() {
+            let Some(row) = table.rows.get(r) else { break };
             if r > 0 {
                 out.push(b',');
             }
-            put(&mut out, b"{\"key\":", &spec.key());
-            put(&mut out, b",\"label\":", &spec.label);
-            put(&mut out, b",\"group\":", &spec.group);
-            put(&mut out, b",\"section\":", &spec.section);
-            out.extend_from_slice(b",\"cells\":[");
-            for (c, (col, cell)) in spec.columns.iter().zip(&row.cells).enumerate() {
+            out.extend_from_slice(row_head);
+            for (c, (cell_head, cell)) in cell_heads.iter().zip(&row.cells).enumerate() {
                 if c > 0 {
                     out.push(b',');
                 }
-                let cd = cell_data(col.label, col.key, cell, table.note(r, c));
-                put(&mut out, b"{\"column\":", &cd.column);
-                put(&mut out, b",\"column_key\":", &cd.column_key);
-                match cd.value {
-                    Some(n) if n.is_integer() => {
-                        match n.as_int().and_then(|i| i64::try_from(i).ok()) {
-                            Some(i) => {
-                                out.extend_from_slice(b",\"value\":");
-                                let _ = write!(out, "{i}");
-                            }
-                            None => put(&mut out, b",\"value\":", &cd.value),
+                out.extend_from_slice(cell_head);
+                let (value, state): (Option<Num>, &[u8]) = match &cell.value {
+                    Value::Number(n) => (Some(*n), b",\"state\":\"number\""),
+                    Value::NotApplicable => (None, b",\"state\":\"not_applicable\""),
+                    Value::Blank | Value::Invalid => (None, b",\"state\":\"blank\""),
+                };
+                match value {
+                    Some(n) => match n.as_int().and_then(|i| i64::try_from(i).ok()) {
+                        Some(i) if n.is_integer() => {
+                            out.extend_from_slice(itoa::Buffer::new().format(i).as_bytes());
                         }
-                    }
-                    _ => put(&mut out, b",\"value\":", &cd.value),
+                        _ => erased::Json::write(&n, &mut out),
+                    },
+                    None => out.extend_from_slice(b"null"),
                 }
-                put(&mut out, b",\"state\":", &cd.state);
-                put(&mut out, b",\"note\":", &cd.note);
-                out.extend_from_slice(if cd.computed {
+                out.extend_from_slice(state);
+                match table.note(r, c) {
+                    Some(note) => put(&mut out, b",\"note\":", &note),
+                    None => out.extend_from_slice(b",\"note\":null"),
+                }
+                out.extend_from_slice(if cell.origin == Origin::Computed {
                     b",\"computed\":true}"
                 } else {
                     b",\"computed\":false}"
@@ -229,6 +228,63 @@ pub fn report_data_json(report: &Report) -> Vec<u8> {
     }
     out.extend_from_slice(b"]}");
     out
+}
+
+/// The JSON of a form that every report of it shares, escaped once: the
+/// table's opening, each row's opening and each cell's opening up to its value.
+struct FormJson {
+    head: Vec<u8>,
+    rows: Vec<(Vec<u8>, Vec<Vec<u8>>)>,
+}
+
+fn form_json(spec: &'static TableSpec) -> std::rc::Rc<FormJson> {
+    use erased::Json;
+    thread_local! {
+        static FORMS: std::cell::RefCell<Vec<(usize, std::rc::Rc<FormJson>)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let id = spec as *const TableSpec as usize;
+    FORMS.with(|forms| {
+        if let Some((_, f)) = forms.borrow().iter().find(|(k, _)| *k == id) {
+            return f.clone();
+        }
+        let mut head = b"{\"id\":".to_vec();
+        spec.id.write(&mut head);
+        head.extend_from_slice(b",\"title\":");
+        spec.title.write(&mut head);
+        head.extend_from_slice(b",\"rows\":[");
+        let rows = spec
+            .rows
+            .iter()
+            .map(|row| {
+                let mut open = b"{\"key\":".to_vec();
+                row.key().write(&mut open);
+                open.extend_from_slice(b",\"label\":");
+                row.label.write(&mut open);
+                open.extend_from_slice(b",\"group\":");
+                row.group.write(&mut open);
+                open.extend_from_slice(b",\"section\":");
+                row.section.write(&mut open);
+                open.extend_from_slice(b",\"cells\":[");
+                let cells = row
+                    .columns
+                    .iter()
+                    .map(|col| {
+                        let mut cell = b"{\"column\":".to_vec();
+                        col.label.write(&mut cell);
+                        cell.extend_from_slice(b",\"column_key\":");
+                        col.key.write(&mut cell);
+                        cell.extend_from_slice(b",\"value\":");
+                        cell
+                    })
+                    .collect();
+                (open, cells)
+            })
+            .collect();
+        let form = std::rc::Rc::new(FormJson { head, rows });
+        forms.borrow_mut().push((id, form.clone()));
+        form
+    })
 }
 
 /// A value written as JSON by serde_json (for the parts of `report.json`
