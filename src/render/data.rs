@@ -237,17 +237,32 @@ struct FormJson {
     rows: Vec<(Vec<u8>, Vec<Vec<u8>>)>,
 }
 
-fn form_json(spec: &'static TableSpec) -> std::rc::Rc<FormJson> {
-    use erased::Json;
-    thread_local! {
-        static FORMS: std::cell::RefCell<Vec<(usize, std::rc::Rc<FormJson>)>> =
-            const { std::cell::RefCell::new(Vec::new()) };
-    }
+/// Parts of a form's output that every report of the form shares, made
+/// once per thread and form (the forms are a handful of statics).
+type PerForm<T> = std::cell::RefCell<Vec<(usize, std::rc::Rc<T>)>>;
+
+fn per_form<T>(
+    cache: &'static std::thread::LocalKey<PerForm<T>>,
+    spec: &'static TableSpec,
+    make: impl FnOnce(&'static TableSpec) -> T,
+) -> std::rc::Rc<T> {
     let id = spec as *const TableSpec as usize;
-    FORMS.with(|forms| {
+    cache.with(|forms| {
         if let Some((_, f)) = forms.borrow().iter().find(|(k, _)| *k == id) {
             return f.clone();
         }
+        let made = std::rc::Rc::new(make(spec));
+        forms.borrow_mut().push((id, made.clone()));
+        made
+    })
+}
+
+fn form_json(spec: &'static TableSpec) -> std::rc::Rc<FormJson> {
+    use erased::Json;
+    thread_local! {
+        static FORMS: PerForm<FormJson> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    per_form(&FORMS, spec, |spec| {
         let mut head = b"{\"id\":".to_vec();
         spec.id.write(&mut head);
         head.extend_from_slice(b",\"title\":");
@@ -281,9 +296,7 @@ fn form_json(spec: &'static TableSpec) -> std::rc::Rc<FormJson> {
                 (open, cells)
             })
             .collect();
-        let form = std::rc::Rc::new(FormJson { head, rows });
-        forms.borrow_mut().push((id, form.clone()));
-        form
+        FormJson { head, rows }
     })
 }
 
@@ -450,44 +463,76 @@ fn report_cells_csv(r: &Report) -> Vec<u8> {
     let mut source = Vec::with_capacity(128);
     csv_field(&mut source, &r.source.rel);
     source.push(b'\n');
-    let mut row_part = Vec::with_capacity(256);
     for t in r.tables.iter().flatten() {
-        for (ri, (spec, row)) in t.spec.rows.iter().zip(&t.rows).enumerate() {
-            row_part.clear();
-            row_part.extend_from_slice(&prefix);
-            csv_field(&mut row_part, t.spec.title);
-            row_part.push(b',');
-            csv_field(&mut row_part, &spec.key());
-            row_part.push(b',');
-            csv_field(&mut row_part, spec.group.or(spec.section).unwrap_or(""));
-            row_part.push(b',');
-            csv_field(&mut row_part, spec.label);
-            row_part.push(b',');
-            for (ci, (col, cell)) in spec.columns.iter().zip(&row.cells).enumerate() {
-                let d = cell_data(col.label, col.key, cell, t.note(ri, ci));
-                out.extend_from_slice(&row_part);
-                csv_field(&mut out, col.key);
-                out.push(b',');
-                csv_field(&mut out, col.label);
-                out.push(b',');
-                if let Some(n) = d.value {
-                    // Writing to a Vec cannot fail.
-                    let _ = write!(out, "{n}");
-                }
-                out.push(b',');
-                csv_field(&mut out, d.state);
-                out.push(b',');
-                csv_field(&mut out, d.note.unwrap_or(""));
-                out.push(b',');
-                if d.computed {
-                    out.extend_from_slice("是".as_bytes());
-                }
-                out.push(b',');
+        let form = form_csv(t.spec);
+        for (ri, (labels, row)) in form.iter().zip(&t.rows).enumerate() {
+            for (ci, (labels, cell)) in labels.iter().zip(&row.cells).enumerate() {
+                out.extend_from_slice(&prefix);
+                out.extend_from_slice(labels);
+                let state: &[u8] = match &cell.value {
+                    Value::Number(n) => {
+                        match n.as_int().and_then(|i| i64::try_from(i).ok()) {
+                            Some(i) if n.is_integer() => {
+                                out.extend_from_slice(itoa::Buffer::new().format(i).as_bytes())
+                            }
+                            _ => {
+                                // Writing to a Vec cannot fail.
+                                let _ = write!(out, "{n}");
+                            }
+                        }
+                        b",number,"
+                    }
+                    Value::NotApplicable => b",not_applicable,",
+                    Value::Blank | Value::Invalid => b",blank,",
+                };
+                out.extend_from_slice(state);
+                csv_field(&mut out, t.note(ri, ci).unwrap_or(""));
+                out.extend_from_slice(if cell.origin == Origin::Computed {
+                    ",是,".as_bytes()
+                } else {
+                    b",,"
+                });
                 out.extend_from_slice(&source);
             }
         }
     }
     out
+}
+
+/// For each row and column of a form, the fields of `data/cells.csv` from
+/// 表 to 列 (and the comma after them), quoted once.
+fn form_csv(spec: &'static TableSpec) -> std::rc::Rc<Vec<Vec<Vec<u8>>>> {
+    thread_local! {
+        static FORMS: PerForm<Vec<Vec<Vec<u8>>>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    per_form(&FORMS, spec, |spec| {
+        spec.rows
+            .iter()
+            .map(|row| {
+                let mut head = Vec::new();
+                for field in [
+                    spec.title,
+                    &row.key(),
+                    row.group.or(row.section).unwrap_or(""),
+                    row.label,
+                ] {
+                    csv_field(&mut head, field);
+                    head.push(b',');
+                }
+                row.columns
+                    .iter()
+                    .map(|col| {
+                        let mut cell = head.clone();
+                        csv_field(&mut cell, col.key);
+                        cell.push(b',');
+                        csv_field(&mut cell, col.label);
+                        cell.push(b',');
+                        cell
+                    })
+                    .collect()
+            })
+            .collect()
+    })
 }
 
 /// One CSV field as `csv::Writer` writes it by default: in double quotes,
@@ -644,10 +689,9 @@ fn xlsx(report: &Report, overlay: &Overlay, drawn: &[&FormTable]) -> std::io::Re
 mod tests {
     use super::csv_field;
 
-    /// Every report under `tests/fixtures` and `content/`, plus notes, blanks,
-    /// "/" and decimals: the hand-written JSON is serde_json's, byte for byte.
-    #[test]
-    fn report_json_is_what_serde_json_writes() {
+    /// Every report under `tests/fixtures` and `content/`, plus one with a
+    /// quoted note, a blank, "/", a computed total and decimals.
+    fn sample_reports() -> Vec<crate::report::Report> {
         let mut texts: Vec<String> = Vec::new();
         for root in ["tests/fixtures", "content"] {
             for e in walkdir::WalkDir::new(root).into_iter().flatten() {
@@ -661,41 +705,83 @@ mod tests {
             skeleton
                 .replacen(
                     "[0, 0, 0]",
-                    "[{value: 3, note: \"含\\\"修订\\\"2件\"}, ~, \"/\"]",
+                    "[{value: 3, note: \"含\\\"修订\\\"2件，共5件\"}, ~, \"/\"]",
                     1,
                 )
                 .replacen("fees: 0", "fees: 12.3400", 1)
                 .replacen("[0, 0, 0, 0, 0, 0, 0]", "[1, 2, 0, 0, 0, 4]", 1),
         );
         assert!(texts.len() > 30, "{}", texts.len());
-        let mut compared = 0;
+        let src = crate::content::SourcePath {
+            path: "content/局,\"甲\"/2021.md".into(),
+            rel: "content/局,\"甲\"/2021.md".into(),
+            stem: "局/2021".into(),
+        };
+        let reports: Vec<_> = texts
+            .iter()
+            .filter_map(|text| crate::report::parse::parse_report(&src, text).report)
+            .collect();
+        assert!(reports.len() > 25, "{}", reports.len());
+        reports
+    }
+
+    /// The hand-written JSON is serde_json's, byte for byte.
+    #[test]
+    fn report_json_is_what_serde_json_writes() {
         let seen_parts = [
-            r#""note":"含\"修订\"2件""#,
+            r#""note":"含\"修订\"2件，共5件""#,
             r#""state":"not_applicable""#,
             r#""state":"blank""#,
             r#""computed":true"#,
             r#""value":12.34"#,
         ];
         let mut seen = [false; 5];
-        for text in &texts {
-            let src = crate::content::SourcePath {
-                path: "content/局/2021.md".into(),
-                rel: "content/局/2021.md".into(),
-                stem: "局/2021".into(),
-            };
-            let Some(report) = crate::report::parse::parse_report(&src, text).report else {
-                continue;
-            };
+        for report in sample_reports() {
             let theirs = serde_json::to_vec(&super::report_data(&report)).unwrap();
             let ours = String::from_utf8(super::report_data_json(&report)).unwrap();
             assert_eq!(ours, String::from_utf8(theirs).unwrap());
             for (i, part) in seen_parts.iter().enumerate() {
                 seen[i] |= ours.contains(part);
             }
-            compared += 1;
         }
-        assert!(compared > 25, "{compared}");
         assert_eq!(seen, [true; 5], "{seen_parts:?}");
+    }
+
+    /// The hand-written rows of `data/cells.csv` are `csv::Writer`'s, byte for byte.
+    #[test]
+    fn cells_csv_rows_are_what_the_csv_crate_writes() {
+        use crate::report::schema::Format;
+        for report in sample_reports() {
+            let mut theirs = csv::WriterBuilder::new().from_writer(Vec::new());
+            for t in report.tables.iter().flatten() {
+                for (r, (spec, row)) in t.spec.rows.iter().zip(&t.rows).enumerate() {
+                    for (c, (col, cell)) in spec.columns.iter().zip(&row.cells).enumerate() {
+                        let d = super::cell_data(col.label, col.key, cell, t.note(r, c));
+                        theirs
+                            .write_record([
+                                report.meta.agency.as_str(),
+                                &report.meta.year.to_string(),
+                                report.meta.format.map(Format::key).unwrap_or(""),
+                                t.spec.title,
+                                &spec.key(),
+                                spec.group.or(spec.section).unwrap_or(""),
+                                spec.label,
+                                col.key,
+                                col.label,
+                                &d.value.map(|n| n.to_string()).unwrap_or_default(),
+                                d.state,
+                                d.note.unwrap_or(""),
+                                if d.computed { "是" } else { "" },
+                                &report.source.rel,
+                            ])
+                            .unwrap();
+                    }
+                }
+            }
+            let theirs = String::from_utf8(theirs.into_inner().unwrap()).unwrap();
+            let ours = String::from_utf8(super::report_cells_csv(&report)).unwrap();
+            assert_eq!(ours, theirs);
+        }
     }
 
     #[test]
