@@ -99,6 +99,9 @@ fn main() {
     let mut leftovers = Vec::new();
 
     let out = args.dir.join(format!("public-{}", args.reports));
+    // Left by a bench that did not finish.
+    remove_output(&out);
+    leftovers.push(out.clone());
     if !args.no_hugo {
         hugo_comparison(&args, &gongkai, &site, &out, reused, &stamp, &mut leftovers);
     }
@@ -166,7 +169,10 @@ fn main() {
     );
 
     if !args.no_serve {
-        let (edit, toml) = serve_latency(&gongkai, &site, &args.dir, args.edits, &edits);
+        let serve_out = args.dir.join("serve-output");
+        remove_output(&serve_out);
+        leftovers.push(serve_out.clone());
+        let (edit, toml) = serve_latency(&gongkai, &site, &serve_out, args.edits, &edits);
         row(
             &format!(
                 "serve --watch: save one report → reload event (median of {})",
@@ -224,12 +230,13 @@ impl Edits {
     }
 }
 
-/// Removes an output folder and the manifest beside it.
+/// Removes an output folder and the manifest and spare beside it.
 fn remove_output(path: &Path) {
     let _ = std::fs::remove_dir_all(path);
     if let (Some(parent), Some(name)) = (path.parent(), path.file_name()) {
-        let manifest = format!(".{}.gongkai-manifest", name.to_string_lossy());
-        let _ = std::fs::remove_file(parent.join(manifest));
+        let name = name.to_string_lossy();
+        let _ = std::fs::remove_file(parent.join(format!(".{name}.gongkai-manifest")));
+        let _ = std::fs::remove_dir_all(parent.join(format!(".{name}.gongkai-spare")));
     }
 }
 
@@ -319,7 +326,7 @@ fn size(dir: &Path) -> (u64, u64) {
 fn serve_latency(
     gongkai: &Path,
     site: &Path,
-    dir: &Path,
+    out: &Path,
     edits: usize,
     originals: &Edits,
 ) -> (Vec<f64>, f64) {
@@ -328,8 +335,6 @@ fn serve_latency(
         .local_addr()
         .expect("addr")
         .port();
-    let out = dir.join("serve-output");
-    let _ = std::fs::remove_dir_all(&out);
     let mut child = Command::new(gongkai)
         .arg("--root")
         .arg(site)
@@ -341,7 +346,7 @@ fn serve_latency(
             &port.to_string(),
             "--output",
         ])
-        .arg(&out)
+        .arg(out)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
