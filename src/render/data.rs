@@ -258,46 +258,51 @@ fn per_form<T>(
 }
 
 fn form_json(spec: &'static TableSpec) -> std::rc::Rc<FormJson> {
-    use erased::Json;
     thread_local! {
         static FORMS: PerForm<FormJson> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    per_form(&FORMS, spec, |spec| {
-        let mut head = b"{\"id\":".to_vec();
-        spec.id.write(&mut head);
-        head.extend_from_slice(b",\"title\":");
-        spec.title.write(&mut head);
-        head.extend_from_slice(b",\"rows\":[");
-        let rows = spec
+    per_form(&FORMS, spec, |spec| FormJson {
+        head: json_fields(&[("id", &spec.id), ("title", &spec.title)], ",\"rows\":["),
+        rows: spec
             .rows
             .iter()
             .map(|row| {
-                let mut open = b"{\"key\":".to_vec();
-                row.key().write(&mut open);
-                open.extend_from_slice(b",\"label\":");
-                row.label.write(&mut open);
-                open.extend_from_slice(b",\"group\":");
-                row.group.write(&mut open);
-                open.extend_from_slice(b",\"section\":");
-                row.section.write(&mut open);
-                open.extend_from_slice(b",\"cells\":[");
+                let open = json_fields(
+                    &[
+                        ("key", &row.key()),
+                        ("label", &row.label),
+                        ("group", &row.group),
+                        ("section", &row.section),
+                    ],
+                    ",\"cells\":[",
+                );
                 let cells = row
                     .columns
                     .iter()
                     .map(|col| {
-                        let mut cell = b"{\"column\":".to_vec();
-                        col.label.write(&mut cell);
-                        cell.extend_from_slice(b",\"column_key\":");
-                        col.key.write(&mut cell);
-                        cell.extend_from_slice(b",\"value\":");
-                        cell
+                        json_fields(
+                            &[("column", &col.label), ("column_key", &col.key)],
+                            ",\"value\":",
+                        )
                     })
                     .collect();
                 (open, cells)
             })
-            .collect();
-        FormJson { head, rows }
+            .collect(),
     })
+}
+
+/// `{"key":value,…` and then `tail`: the keys as given, the values by serde_json.
+fn json_fields(fields: &[(&str, &dyn erased::Json)], tail: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (i, (key, value)) in fields.iter().enumerate() {
+        out.extend_from_slice(if i == 0 { b"{\"" } else { b",\"" });
+        out.extend_from_slice(key.as_bytes());
+        out.extend_from_slice(b"\":");
+        value.write(&mut out);
+    }
+    out.extend_from_slice(tail.as_bytes());
+    out
 }
 
 /// A value written as JSON by serde_json (for the parts of `report.json`
