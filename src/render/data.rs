@@ -321,38 +321,46 @@ mod erased {
 
 /// One table as CSV, laid out like the form: a row per table row, a column per table column.
 /// Table 二, whose blocks have different columns, is written long: one line per cell.
+///
+/// UTF-8 with a BOM; the bytes `csv::Writer` writes (a test compares them),
+/// written field by field: a portal has three of these per report.
 pub fn table_csv(table: &Table) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new().from_writer(b"\xEF\xBB\xBF".to_vec());
-    let mut put = |record: Vec<String>| {
-        // Writing to a Vec cannot fail.
-        let _ = w.write_record(&record);
+    let mut out = Vec::with_capacity(4096);
+    out.extend_from_slice(b"\xEF\xBB\xBF");
+    let mut record = |fields: &mut dyn Iterator<Item = &str>| {
+        for (i, field) in fields.enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            csv_field(&mut out, field);
+        }
+        out.push(b'\n');
     };
     match table.spec.id {
         TableId::Active => {
-            put(vec![
-                "分类".into(),
-                "信息内容".into(),
-                "指标".into(),
-                "数值".into(),
-                "备注".into(),
-            ]);
+            record(&mut ["分类", "信息内容", "指标", "数值", "备注"].into_iter());
             for (r, (spec, row)) in table.spec.rows.iter().zip(&table.rows).enumerate() {
                 for (c, (col, cell)) in spec.columns.iter().zip(&row.cells).enumerate() {
-                    put(vec![
-                        spec.group.unwrap_or_default().into(),
-                        spec.label.into(),
-                        col.label.into(),
-                        value_text(cell),
-                        table.note(r, c).unwrap_or_default().to_string(),
-                    ]);
+                    record(
+                        &mut [
+                            spec.group.unwrap_or_default(),
+                            spec.label,
+                            col.label,
+                            &value_text(cell),
+                            table.note(r, c).unwrap_or_default(),
+                        ]
+                        .into_iter(),
+                    );
                 }
             }
         }
         TableId::Applications | TableId::Reviews => {
             let columns = table.spec.rows[0].columns;
-            let mut header = vec!["项目".to_string(), "分项".into(), "细项".into()];
-            header.extend(columns.iter().map(|c| c.label.to_string()));
-            put(header);
+            record(
+                &mut ["项目", "分项", "细项"]
+                    .into_iter()
+                    .chain(columns.iter().map(|c| c.label)),
+            );
             for (r, (spec, row)) in table.spec.rows.iter().zip(&table.rows).enumerate() {
                 let (a, b, c) = match (spec.section, spec.group) {
                     (Some(s), Some(g)) => (s, g, spec.label),
@@ -360,19 +368,29 @@ pub fn table_csv(table: &Table) -> Vec<u8> {
                     (None, Some(g)) => (g, spec.label, ""),
                     (None, None) => (spec.label, "", ""),
                 };
-                let mut record = vec![a.to_string(), b.to_string(), c.to_string()];
-                record.extend(row.cells.iter().enumerate().map(|(col, cell)| {
-                    let mut t = value_text(cell);
-                    if let Some(n) = table.note(r, col) {
-                        t.push_str(&format!("（{n}）"));
-                    }
-                    t
-                }));
-                put(record);
+                let values: Vec<String> = row
+                    .cells
+                    .iter()
+                    .enumerate()
+                    .map(|(col, cell)| {
+                        let mut t = value_text(cell);
+                        if let Some(n) = table.note(r, col) {
+                            t.push('（');
+                            t.push_str(n);
+                            t.push('）');
+                        }
+                        t
+                    })
+                    .collect();
+                record(
+                    &mut [a, b, c]
+                        .into_iter()
+                        .chain(values.iter().map(String::as_str)),
+                );
             }
         }
     }
-    w.into_inner().unwrap_or_default()
+    out
 }
 
 fn value_text(cell: &Cell) -> String {
@@ -714,7 +732,12 @@ mod tests {
                     1,
                 )
                 .replacen("fees: 0", "fees: 12.3400", 1)
-                .replacen("[0, 0, 0, 0, 0, 0, 0]", "[1, 2, 0, 0, 0, 4]", 1),
+                .replacen("[0, 0, 0, 0, 0, 0, 0]", "[1, 2, 0, 0, 0, 4]", 1)
+                .replacen(
+                    "carried_over: [0, 0, 0, 0, 0, 0, 0]",
+                    "carried_over: [{value: 1, note: \"跨年,\\\"补正\\\"\"}, 0, 0, 0, 0, 0, 1]",
+                    1,
+                ),
         );
         assert!(texts.len() > 30, "{}", texts.len());
         let src = crate::content::SourcePath {
@@ -750,6 +773,67 @@ mod tests {
             }
         }
         assert_eq!(seen, [true; 5], "{seen_parts:?}");
+    }
+
+    /// The per-table CSVs are what `csv::Writer` writes, byte for byte.
+    #[test]
+    fn table_csvs_are_what_the_csv_crate_writes() {
+        use crate::report::schema::TableId;
+        let mut tables = 0;
+        for report in sample_reports() {
+            for table in report.tables.iter().flatten() {
+                let mut w = csv::WriterBuilder::new().from_writer(b"\xEF\xBB\xBF".to_vec());
+                let value = |r: usize, c: usize| super::value_text(&table.rows[r].cells[c]);
+                match table.spec.id {
+                    TableId::Active => {
+                        w.write_record(["分类", "信息内容", "指标", "数值", "备注"])
+                            .unwrap();
+                        for (r, spec) in table.spec.rows.iter().enumerate() {
+                            for (c, col) in spec.columns.iter().enumerate() {
+                                w.write_record([
+                                    spec.group.unwrap_or_default(),
+                                    spec.label,
+                                    col.label,
+                                    &value(r, c),
+                                    table.note(r, c).unwrap_or_default(),
+                                ])
+                                .unwrap();
+                            }
+                        }
+                    }
+                    TableId::Applications | TableId::Reviews => {
+                        let mut head = vec!["项目", "分项", "细项"];
+                        head.extend(table.spec.rows[0].columns.iter().map(|c| c.label));
+                        w.write_record(head).unwrap();
+                        for (r, spec) in table.spec.rows.iter().enumerate() {
+                            let mut record = match (spec.section, spec.group) {
+                                (Some(s), Some(g)) => {
+                                    vec![s.to_string(), g.into(), spec.label.into()]
+                                }
+                                (Some(s), None) => vec![s.into(), spec.label.into(), String::new()],
+                                (None, Some(g)) => vec![g.into(), spec.label.into(), String::new()],
+                                (None, None) => {
+                                    vec![spec.label.into(), String::new(), String::new()]
+                                }
+                            };
+                            for c in 0..table.rows[r].cells.len() {
+                                let mut t = value(r, c);
+                                if let Some(n) = table.note(r, c) {
+                                    t.push_str(&format!("（{n}）"));
+                                }
+                                record.push(t);
+                            }
+                            w.write_record(record).unwrap();
+                        }
+                    }
+                }
+                let theirs = String::from_utf8(w.into_inner().unwrap()).unwrap();
+                let ours = String::from_utf8(super::table_csv(table)).unwrap();
+                assert_eq!(ours, theirs, "{}", table.spec.title);
+                tables += 1;
+            }
+        }
+        assert!(tables > 60, "{tables}");
     }
 
     /// The hand-written rows of `data/cells.csv` are `csv::Writer`'s, byte for byte.
