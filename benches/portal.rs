@@ -39,9 +39,13 @@ struct Args {
     /// Report edits timed in `serve --watch`.
     #[arg(long, default_value_t = 20)]
     edits: usize,
-    /// Work folder.
+    /// Work folder (the generated portal and its Hugo twin).
     #[arg(long, default_value = "target/bench")]
     dir: PathBuf,
+    /// Where the builds write (default: `--dir`). On a tmpfs such as
+    /// `/dev/shm`, the timings leave out the disk, for both tools alike.
+    #[arg(long)]
+    out_dir: Option<PathBuf>,
     /// Ignored (cargo bench passes it).
     #[arg(long, hide = true)]
     bench: bool,
@@ -97,7 +101,8 @@ fn main() {
     // every build that follows for a few minutes (measured separately below).
     let mut leftovers = Vec::new();
 
-    let out = args.dir.join(format!("public-{}", args.reports));
+    let outputs = args.out_dir.clone().unwrap_or_else(|| args.dir.clone());
+    let out = outputs.join(format!("public-{}", args.reports));
     // Left by a bench that did not finish.
     remove_output(&out);
     leftovers.push(out.clone());
@@ -171,7 +176,7 @@ fn main() {
     );
 
     if !args.no_serve {
-        let serve_out = args.dir.join("serve-output");
+        let serve_out = outputs.join("serve-output");
         remove_output(&serve_out);
         leftovers.push(serve_out.clone());
         let (edit, toml) = serve_latency(&gongkai, &site, &serve_out, args.edits, &edits);
@@ -604,7 +609,10 @@ fn hugo_comparison(
         ours.push(t);
         ours_rss = ours_rss.max(kb);
         for (i, hugo) in hugos.iter().enumerate() {
-            let public = fresh(hsite.join(format!("public-run{run}-{i}")), &mut used);
+            let public = fresh(
+                out.with_file_name(format!("hugo-public-run{run}-{i}")),
+                &mut used,
+            );
             let (t, kb) = timed_cmd(
                 Command::new("/usr/bin/time")
                     .args(["-f", "%M"])
