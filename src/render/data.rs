@@ -203,12 +203,8 @@ pub fn report_data_json(report: &Report) -> Vec<u8> {
                     Value::Blank | Value::Invalid => (None, b",\"state\":\"blank\""),
                 };
                 match value {
-                    Some(n) => match n.as_int().and_then(|i| i64::try_from(i).ok()) {
-                        Some(i) if n.is_integer() => {
-                            out.extend_from_slice(itoa::Buffer::new().format(i).as_bytes());
-                        }
-                        _ => erased::Json::write(&n, &mut out),
-                    },
+                    Some(n) if push_integer(&mut out, &n) => {}
+                    Some(n) => erased::Json::write(&n, &mut out),
                     None => out.extend_from_slice(b"null"),
                 }
                 out.extend_from_slice(state);
@@ -303,6 +299,18 @@ fn json_fields(fields: &[(&str, &dyn erased::Json)], tail: &str) -> Vec<u8> {
     }
     out.extend_from_slice(tail.as_bytes());
     out
+}
+
+/// Appends a whole number that fits 64 bits (nearly every cell) as
+/// `Display` and serde_json write it; false for any other number.
+fn push_integer(out: &mut Vec<u8>, n: &Num) -> bool {
+    match n.as_int().and_then(|i| i64::try_from(i).ok()) {
+        Some(i) => {
+            out.extend_from_slice(itoa::Buffer::new().format(i).as_bytes());
+            true
+        }
+        None => false,
+    }
 }
 
 /// A value written as JSON by serde_json (for the parts of `report.json`
@@ -494,14 +502,9 @@ fn report_cells_csv(r: &Report) -> Vec<u8> {
                 out.extend_from_slice(labels);
                 let state: &[u8] = match &cell.value {
                     Value::Number(n) => {
-                        match n.as_int().and_then(|i| i64::try_from(i).ok()) {
-                            Some(i) if n.is_integer() => {
-                                out.extend_from_slice(itoa::Buffer::new().format(i).as_bytes())
-                            }
-                            _ => {
-                                // Writing to a Vec cannot fail.
-                                let _ = write!(out, "{n}");
-                            }
+                        if !push_integer(&mut out, n) {
+                            // Writing to a Vec cannot fail.
+                            let _ = write!(out, "{n}");
                         }
                         b",number,"
                     }
