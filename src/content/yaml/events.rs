@@ -150,6 +150,22 @@ pub fn parse(yaml: &str, shift: &dyn Fn(u64, u64) -> Pos) -> Option<Node> {
     root
 }
 
+/// `0`, `17`, `0.5`, `145.24`: digits with no leading zero, then at most a
+/// point and more digits. serde-saphyr reads each as a number (a test asks it
+/// about every such text up to 4 characters and many longer ones).
+fn is_plain_decimal(text: &str) -> bool {
+    let (whole, fraction) = match text.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (text, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    // Long integers may overflow into a float or a string: left to serde-saphyr.
+    digits(whole)
+        && whole.len() <= 15
+        && (whole == "0" || !whole.starts_with('0'))
+        && fraction.is_none_or(|f| digits(f) && f.len() <= 15)
+}
+
 /// serde-saphyr's class of a plain scalar, asked once per text and thread.
 fn classify(text: &str) -> Option<Class> {
     use std::cell::RefCell;
@@ -158,6 +174,11 @@ fn classify(text: &str) -> Option<Class> {
     }
     if text.is_empty() {
         return Some(Class::Null);
+    }
+    // Nearly every scalar of a report: asked of serde-saphyr once, these
+    // would still be hashed and looked up hundreds of times per report.
+    if is_plain_decimal(text) {
+        return Some(Class::Number);
     }
     if let Some(class) = SEEN.with_borrow(|seen| seen.get(text).copied()) {
         return class;
@@ -191,4 +212,69 @@ fn classify(text: &str) -> Option<Class> {
         seen.insert(text.to_string(), class);
     });
     class
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shortcut for plain decimals says what serde-saphyr says, and is
+    /// taken for the texts it was written for.
+    #[test]
+    fn plain_decimals_are_numbers_as_serde_saphyr_reads_them() {
+        let alphabet = ['0', '1', '9', '.', '-', '+', 'e', '_', ' ', 'x'];
+        let mut texts: Vec<String> = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            texts.extend(longer);
+        }
+        texts.sort();
+        texts.dedup();
+        for long in [
+            "123456789012345",
+            "1234567890123456",
+            "99999999999999999999",
+            "0.123456789012345",
+            "145.24",
+            "10.6956",
+            "3.1415926535897932384626",
+            "0000.5",
+        ] {
+            texts.push(long.to_string());
+        }
+        let mut shortcuts = 0;
+        for text in &texts {
+            if !is_plain_decimal(text) {
+                continue;
+            }
+            shortcuts += 1;
+            let read = crate::content::yaml::parse_with_serde_saphyr(&format!("k: {text}"), 1);
+            let number = matches!(
+                read,
+                Ok(Node { kind: NodeKind::Map(ref entries), .. })
+                    if matches!(&entries[0].1.kind, NodeKind::Number(raw) if raw == text)
+            );
+            assert!(number, "{text:?}: {read:?}");
+        }
+        for text in [
+            "0",
+            "17",
+            "291",
+            "0.5",
+            "145.24",
+            "10.6956",
+            "123456789012345",
+        ] {
+            assert!(is_plain_decimal(text), "{text}");
+        }
+        for text in [
+            "", "00", "012", "1.", ".5", "1.2.3", "-1", "+1", "1e3", "1_000", " 1",
+        ] {
+            assert!(!is_plain_decimal(text), "{text:?}");
+        }
+        assert!(shortcuts > 100, "{shortcuts}");
+    }
 }
