@@ -17,6 +17,7 @@ use crate::content::SourcePath;
 use crate::content::yaml::Pos;
 use num::Num;
 use schema::{Format, RowRole, RowSpec, TableId, TableSpec};
+use std::fmt;
 
 /// A parsed report.
 /// Serialized only into the load cache (`load_cache`), never published.
@@ -370,14 +371,34 @@ impl Table {
 
     /// `表三 · （三）不予公开 · 1.属于国家秘密 · 自然人列`
     pub fn place(&self, row: usize, col: Option<usize>) -> String {
-        let spec: &RowSpec = &self.spec.rows[row];
-        let mut out = format!("{} · {}", self.spec.short, spec.full_label());
-        if let Some(c) = col
+        Place {
+            spec: self.spec,
+            row,
+            col,
+        }
+        .to_string()
+    }
+}
+
+/// [`Table::place`], written out only when displayed: reading a report
+/// passes the place of each of its ~350 cells along, in case of a finding.
+#[derive(Clone, Copy, Debug)]
+pub struct Place {
+    pub spec: &'static TableSpec,
+    pub row: usize,
+    pub col: Option<usize>,
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let spec: &RowSpec = &self.spec.rows[self.row];
+        write!(f, "{} · {}", self.spec.short, spec.full_label())?;
+        if let Some(c) = self.col
             && spec.columns.len() > 1
         {
-            out.push_str(&format!(" · {}", spec.columns[c].label));
+            write!(f, " · {}", spec.columns[c].label)?;
         }
-        out
+        Ok(())
     }
 }
 

@@ -845,7 +845,11 @@ impl TableWalk<'_> {
     }
 
     fn row(&mut self, p: &mut Parser, index: usize, spec: &'static RowSpec, node: &Node) {
-        let place = self.table.place(index, None);
+        let place = super::Place {
+            spec: self.table.spec,
+            row: index,
+            col: None,
+        };
         let cols = spec.columns;
         let has_total = self.spec.has_total_column;
         let other_row = self.other.row(spec.path).map(|(_, r)| r);
@@ -885,7 +889,7 @@ impl TableWalk<'_> {
                 return;
             }
             row.state = RowState::Present;
-            let (value, text) = cell(p, node, &cols[0], &place);
+            let (value, text) = cell(p, node, &cols[0], &CellPlace(place, None));
             row.cells[0] = value;
             note(0, text);
             return;
@@ -971,7 +975,8 @@ impl TableWalk<'_> {
         }
         row.state = RowState::Present;
         for (c, item) in items.iter().enumerate() {
-            let (value, text) = cell(p, item, &cols[c], &format!("{place} · {}", cols[c].label));
+            let at = CellPlace(place, Some(cols[c].label));
+            let (value, text) = cell(p, item, &cols[c], &at);
             row.cells[c] = value;
             note(c, text);
         }
@@ -1030,7 +1035,25 @@ fn labels(cols: &[ColumnSpec]) -> String {
 }
 
 /// Reads one cell: a number, blank, "/", or `{ value, note }`; and its note.
-fn cell(p: &mut Parser, node: &Node, col: &ColumnSpec, place: &str) -> (Cell, Option<Box<str>>) {
+/// A cell's place in findings: its row's, then its column's label if given.
+#[derive(Clone, Copy)]
+struct CellPlace(super::Place, Option<&'static str>);
+
+impl std::fmt::Display for CellPlace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.1 {
+            Some(column) => write!(f, "{} · {column}", self.0),
+            None => self.0.fmt(f),
+        }
+    }
+}
+
+fn cell(
+    p: &mut Parser,
+    node: &Node,
+    col: &ColumnSpec,
+    place: &CellPlace,
+) -> (Cell, Option<Box<str>>) {
     let mut out = Cell::blank(node.pos);
     let mut note = None;
     let entries = match &node.kind {
@@ -1106,7 +1129,7 @@ fn strip_brackets(note: &str) -> String {
     inner.unwrap_or(note).trim().to_string()
 }
 
-fn value(p: &mut Parser, node: &Node, col: &ColumnSpec, place: &str) -> Value {
+fn value(p: &mut Parser, node: &Node, col: &ColumnSpec, place: &CellPlace) -> Value {
     let what = match col.kind {
         CellKind::Money => "金额",
         _ => "数",
@@ -1272,7 +1295,7 @@ fn text_value(
     pos: Pos,
     raw: &str,
     quoted: bool,
-    place: &str,
+    place: &CellPlace,
     kind: (&str, bool),
 ) -> Value {
     let (what, in_wan) = kind;
