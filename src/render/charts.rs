@@ -224,12 +224,12 @@ fn chart(
         let v = top * f64::from(k) / f64::from(STEPS);
         let _ = write!(
             svg,
-            r##"<line x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="#d0d0d0" stroke-width="1"/><text x="{}" y="{:.1}" text-anchor="end" fill="#333">{}</text>"##,
+            r##"<line x1="{LEFT}" x2="{}" y1="{y}" y2="{y}" stroke="#d0d0d0" stroke-width="1"/><text x="{}" y="{}" text-anchor="end" fill="#333">{}</text>"##,
             W - RIGHT,
             LEFT - 6.0,
-            y(v) + 4.0,
-            trim(v),
-            y = y(v)
+            F1(y(v) + 4.0),
+            Trim(v),
+            y = F1(y(v))
         );
     }
     legend(&mut svg, groups);
@@ -249,26 +249,27 @@ fn chart(
                 };
                 let _ = write!(
                     svg,
-                    r#"<rect x="{x:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{}" data-category="{}" data-series="{}" data-value="{}"><title>{} {}：{} 件</title></rect>"#,
-                    y(base + v),
-                    bar - 2.0,
-                    (y(base) - y(base + v)).max(0.0),
+                    r#"<rect x="{}" y="{}" width="{}" height="{}" fill="{}" data-category="{}" data-series="{}" data-value="{}"><title>{} {}：{} 件</title></rect>"#,
+                    F1(x),
+                    F1(y(base + v)),
+                    F1(bar - 2.0),
+                    F1((y(base) - y(base + v)).max(0.0)),
                     s.color,
                     xml(cat),
                     xml(&label),
-                    trim(v),
+                    Trim(v),
                     xml(cat),
                     xml(&label),
-                    trim(v)
+                    Trim(v)
                 );
                 base += v;
             }
             if groups.len() > 1 {
                 let _ = write!(
                     svg,
-                    r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#333" font-size="10">{}</text>"##,
-                    x + bar / 2.0 - 1.0,
-                    y(base) - 4.0,
+                    r##"<text x="{}" y="{}" text-anchor="middle" fill="#333" font-size="10">{}</text>"##,
+                    F1(x + bar / 2.0 - 1.0),
+                    F1(y(base) - 4.0),
                     xml(&short(group.name))
                 );
             }
@@ -276,17 +277,17 @@ fn chart(
         if let Some((name, t)) = totals {
             let _ = write!(
                 svg,
-                r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#000">{name} {}</text>"##,
-                LEFT + slot * (i as f64 + 0.5),
-                y(value(t[i]).max(stack_sum(&groups[0], i))) - 6.0,
+                r##"<text x="{}" y="{}" text-anchor="middle" fill="#000">{name} {}</text>"##,
+                F1(LEFT + slot * (i as f64 + 0.5)),
+                F1(y(value(t[i]).max(stack_sum(&groups[0], i))) - 6.0),
                 shown(t[i])
             );
         }
         let _ = write!(
             svg,
-            r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#000">{}</text>"##,
-            LEFT + slot * (i as f64 + 0.5),
-            H - BOTTOM + 18.0,
+            r##"<text x="{}" y="{}" text-anchor="middle" fill="#000">{}</text>"##,
+            F1(LEFT + slot * (i as f64 + 0.5)),
+            F1(H - BOTTOM + 18.0),
             xml(cat)
         );
     }
@@ -316,11 +317,12 @@ fn legend(svg: &mut String, groups: &[Group]) {
         }
         let _ = write!(
             svg,
-            r##"<rect x="{x:.1}" y="{:.1}" width="12" height="12" fill="{}"/><text x="{:.1}" y="{:.1}" fill="#000">{}</text>"##,
-            8.0 + row,
+            r##"<rect x="{}" y="{}" width="12" height="12" fill="{}"/><text x="{}" y="{}" fill="#000">{}</text>"##,
+            F1(x),
+            F1(8.0 + row),
             s.color,
-            x + 16.0,
-            18.0 + row,
+            F1(x + 16.0),
+            F1(18.0 + row),
             xml(s.name)
         );
         x += width;
@@ -360,17 +362,107 @@ fn short(name: &str) -> String {
     chars[chars.len().saturating_sub(2)..].iter().collect()
 }
 
-fn trim(v: f64) -> String {
-    if v.fract() == 0.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.2}").trim_end_matches('0').to_string()
+/// `{:.1}` of a coordinate, without the exact float formatting (a chart
+/// writes hundreds): the value times ten rounded to an integer, whenever it
+/// is not so close to a tie that the rounding could go either way; those,
+/// and values out of range, go to `{:.1}` itself.
+struct F1(f64);
+
+impl std::fmt::Display for F1 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let v = self.0;
+        let tenths = v * 10.0;
+        let fraction = tenths - tenths.floor();
+        if !v.is_finite() || v.abs() >= 1e9 || (fraction - 0.5).abs() < 1e-6 {
+            return write!(f, "{v:.1}");
+        }
+        let n = tenths.round().abs() as u64;
+        if v.is_sign_negative() {
+            f.write_str("-")?;
+        }
+        let mut digits = itoa::Buffer::new();
+        f.write_str(digits.format(n / 10))?;
+        f.write_str(".")?;
+        f.write_str(digits.format(n % 10))
+    }
+}
+
+/// A value as charts label it: no decimals for a whole number, else at most
+/// two, trailing zeros dropped.
+struct Trim(f64);
+
+impl std::fmt::Display for Trim {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let v = self.0;
+        if v.fract() == 0.0 {
+            if v.abs() < 1e15 {
+                if v.is_sign_negative() {
+                    f.write_str("-")?;
+                }
+                return f.write_str(itoa::Buffer::new().format(v.abs() as u64));
+            }
+            write!(f, "{v:.0}")
+        } else {
+            f.write_str(format!("{v:.2}").trim_end_matches('0'))
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fast `{:.1}` and the whole-number labels print what `format!` prints.
+    #[test]
+    fn coordinates_and_labels_print_as_format_does() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.05,
+            0.15,
+            0.25,
+            0.35,
+            -0.05,
+            -0.04,
+            1.45,
+            2.5,
+            56.0,
+            244.0,
+            299.95,
+            640.0,
+            -12.25,
+            1e9,
+            -1e9,
+            1e15,
+            1e16,
+            123456.789,
+            f64::NAN,
+            f64::INFINITY,
+        ];
+        // The coordinates charts compute: a grid of thirds, sevenths, ….
+        for d in 1..=60u32 {
+            for k in -200..=2000i32 {
+                values.push(f64::from(k) * 0.37 / f64::from(d));
+                values.push(56.0 + 208.0 - f64::from(k) / f64::from(d) * 208.0);
+            }
+        }
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            values.push((state % 20_000_000) as f64 / 1000.0 - 5000.0);
+        }
+        for v in values {
+            assert_eq!(F1(v).to_string(), format!("{v:.1}"), "{v:?}");
+            let expected = if v.fract() == 0.0 {
+                format!("{v:.0}")
+            } else {
+                format!("{v:.2}").trim_end_matches('0').to_string()
+            };
+            assert_eq!(Trim(v).to_string(), expected, "{v:?}");
+        }
+    }
 
     #[test]
     fn bars_carry_the_figures_and_text_is_escaped() {
