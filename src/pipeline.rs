@@ -319,9 +319,13 @@ pub fn listing_print(r: &Report) -> Hash {
                 .unwrap_or_default()
                 .as_bytes(),
         )
-        .bytes(dir.as_bytes())
-        // Numbers only: their `Debug` is cheap and shows the written form.
-        .bytes(format!("{figures:?}").as_bytes());
+        .bytes(dir.as_bytes());
+    for figure in figures.each() {
+        match figure {
+            Some(n) => h.bytes(&n.exact_bytes()),
+            None => h.bytes(b"-"),
+        };
+    }
     h.finish()
 }
 
@@ -942,6 +946,34 @@ mod tests {
             })
             .collect();
         Site::assemble(files, &Default::default())
+    }
+
+    /// The listing print follows every key figure, and nothing else of the tables.
+    #[test]
+    fn the_listing_print_changes_with_a_key_figure() {
+        let source = SourcePath {
+            path: "content/a/2021.md".into(),
+            rel: "content/a/2021.md".into(),
+            stem: "a/2021".into(),
+        };
+        let skeleton = crate::report::skeleton::new_report("a", 2021, None);
+        let print = |text: &str| {
+            let report = crate::report::parse::parse_report(&source, text)
+                .report
+                .expect("a report");
+            assert_eq!(report.figures().each().count(), 27);
+            listing_print(&report)
+        };
+        let base = print(&skeleton);
+        assert_eq!(print(&skeleton), base);
+        // 一、本年新收: received and received_natural change.
+        let received = skeleton.replacen("[0, 0, 0, 0, 0, 0, 0]", "[1, 0, 0, 0, 0, 0, 1]", 1);
+        assert_ne!(print(&received), base);
+        // 行政复议 · 结果维持 (the last table): review_outcomes[0].
+        let review = skeleton.replacen("review: [0, 0, 0, 0, 0]", "review: [1, 0, 0, 0, 1]", 1);
+        assert_ne!(review, skeleton);
+        assert_ne!(print(&review), base);
+        assert_ne!(print(&review), print(&received));
     }
 
     #[test]

@@ -366,7 +366,7 @@ fn short(name: &str) -> String {
 /// writes hundreds): the value times ten rounded to an integer, whenever it
 /// is not so close to a tie that the rounding could go either way; those,
 /// and values out of range, go to `{:.1}` itself.
-struct F1(f64);
+pub(super) struct F1(pub(super) f64);
 
 impl std::fmt::Display for F1 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

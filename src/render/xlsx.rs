@@ -232,10 +232,14 @@ fn sheet_xml(sheet: &Sheet) -> String {
     if !sheet.widths.is_empty() {
         x.push_str("<cols>");
         for (i, w) in sheet.widths.iter().enumerate() {
+            x.push_str(r#"<col min=""#);
+            push_int(&mut x, i + 1);
+            x.push_str(r#"" max=""#);
+            push_int(&mut x, i + 1);
             let _ = write!(
                 x,
-                r#"<col min="{0}" max="{0}" width="{w:.1}" customWidth="1"/>"#,
-                i + 1
+                r#"" width="{}" customWidth="1"/>"#,
+                super::charts::F1(*w)
             );
         }
         x.push_str("</cols>");
@@ -280,14 +284,15 @@ fn sheet_xml(sheet: &Sheet) -> String {
         .filter(|c| c.rowspan > 1 || c.colspan > 1)
         .collect();
     if !merged.is_empty() {
-        let _ = write!(x, r#"<mergeCells count="{}">"#, merged.len());
+        x.push_str(r#"<mergeCells count=""#);
+        push_int(&mut x, merged.len());
+        x.push_str(r#"">"#);
         for c in merged {
-            let _ = write!(
-                x,
-                r#"<mergeCell ref="{}:{}"/>"#,
-                cell_ref(c.row, c.col),
-                cell_ref(c.row + c.rowspan - 1, c.col + c.colspan - 1)
-            );
+            x.push_str(r#"<mergeCell ref=""#);
+            push_cell_ref(&mut x, c.row, c.col);
+            x.push(':');
+            push_cell_ref(&mut x, c.row + c.rowspan - 1, c.col + c.colspan - 1);
+            x.push_str(r#""/>"#);
         }
         x.push_str("</mergeCells>");
     }

@@ -57,6 +57,44 @@ pub struct KeyFigures {
 }
 
 impl KeyFigures {
+    /// Every figure, in a fixed order (a new field must be added here: the
+    /// pattern names them all).
+    pub fn each(&self) -> impl Iterator<Item = Option<Num>> + '_ {
+        let KeyFigures {
+            received,
+            received_natural,
+            received_orgs,
+            carried_over,
+            done,
+            carried_forward,
+            outcomes,
+            licensing,
+            punishment,
+            coercion,
+            reviews,
+            litigation,
+            review_outcomes,
+            litigation_outcomes,
+            review_not_upheld,
+            litigation_not_upheld,
+        } = self;
+        [
+            received,
+            received_natural,
+            received_orgs,
+            carried_over,
+            done,
+            carried_forward,
+        ]
+        .into_iter()
+        .chain(outcomes)
+        .chain([licensing, punishment, coercion, reviews, litigation])
+        .chain(review_outcomes)
+        .chain(litigation_outcomes)
+        .chain([review_not_upheld, litigation_not_upheld])
+        .copied()
+    }
+
     pub fn of(report: &Report) -> KeyFigures {
         let mut f = KeyFigures::default();
         if let Some(t) = report.table(TableId::Applications) {

@@ -195,6 +195,18 @@ impl std::iter::Sum for Num {
     }
 }
 
+impl Num {
+    /// The number exactly as written (mantissa and scale: 1.0 is not 1.00),
+    /// as bytes to hash.
+    pub fn exact_bytes(&self) -> [u8; 17] {
+        let mut out = [0; 17];
+        let (mantissa, scale) = (self.mantissa, self.scale);
+        out[..16].copy_from_slice(&mantissa.to_le_bytes());
+        out[16] = scale;
+        out
+    }
+}
+
 impl fmt::Display for Num {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sign = if self.mantissa < 0 { "-" } else { "" };
