@@ -456,7 +456,9 @@ pub fn write_bytes(root: &Path, rel: &str, bytes: &[u8]) -> std::io::Result<()> 
 /// Writes the file at `rel` under `root` piece by piece; returns the hash of its bytes.
 pub fn write_stream(root: &Path, rel: &str, write: Producer) -> std::io::Result<Hash> {
     let file = std::fs::File::create(create_parent(root, rel)?)?;
-    let mut w = HashWriter::new(std::io::BufWriter::with_capacity(1 << 18, file));
+    // Small: the portal-wide files arrive a report at a time (tens of KB),
+    // and a piece at least this large goes to the file without being copied.
+    let mut w = HashWriter::new(std::io::BufWriter::with_capacity(1 << 14, file));
     write(&mut w)?;
     w.flush()?;
     Ok(w.hash())

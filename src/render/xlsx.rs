@@ -264,7 +264,14 @@ fn sheet_xml(sheet: &Sheet) -> String {
                 (Value::Text(t), true) if !t.is_empty() => {
                     x.push_str(r#"" s=""#);
                     push_int(&mut x, cell.style as u32);
-                    x.push_str(r#"" t="inlineStr"><is><t xml:space="preserve">"#);
+                    // Excel drops spaces at either end unless told to keep them.
+                    let keep =
+                        t.starts_with(char::is_whitespace) || t.ends_with(char::is_whitespace);
+                    x.push_str(if keep {
+                        r#"" t="inlineStr"><is><t xml:space="preserve">"#
+                    } else {
+                        r#"" t="inlineStr"><is><t>"#
+                    });
                     esc(t, &mut x);
                     x.push_str("</t></is></c>");
                 }
@@ -520,12 +527,24 @@ mod tests {
                     value: Value::Number(1.235, 4),
                     style: Style::Data,
                 },
+                Cell {
+                    row: 2,
+                    col: 0,
+                    rowspan: 1,
+                    colspan: 1,
+                    value: Value::Text(" 缩进".into()),
+                    style: Style::Head,
+                },
             ],
             widths: vec![10.0, 10.0, 8.0],
         };
         let x = sheet_xml(&sheet);
         assert!(x.contains(r#"<mergeCell ref="A1:B2"/>"#), "{x}");
-        assert!(x.contains("a &amp; b"));
+        assert!(x.contains("<is><t>a &amp; b</t></is>"), "{x}");
+        assert!(
+            x.contains(r#"<is><t xml:space="preserve"> 缩进</t></is>"#),
+            "a space at either end is kept: {x}"
+        );
         assert!(
             x.contains(r#"<c r="B2" s="2"/>"#),
             "covered slots keep the style: {x}"
