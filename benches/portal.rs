@@ -43,7 +43,9 @@ struct Args {
     #[arg(long, default_value = "target/bench")]
     dir: PathBuf,
     /// Where the builds write (default: `--dir`). On a tmpfs such as
-    /// `/dev/shm`, the timings leave out the disk, for both tools alike.
+    /// `/dev/shm`, the timings leave out the disk, for both tools alike;
+    /// there each compared build's output is removed once it is timed (kept,
+    /// five runs of both tools would hold ~17 GB of memory).
     #[arg(long)]
     out_dir: Option<PathBuf>,
     /// Ignored (cargo bench passes it).
@@ -608,6 +610,12 @@ fn hugo_comparison(
         let (t, kb) = timed(gongkai, site, &build_args);
         ours.push(t);
         ours_rss = ours_rss.max(kb);
+        // Deleting on a disk would slow the next builds' file creation (see
+        // the README); on a tmpfs it does not, and memory is what runs out.
+        let in_memory = args.out_dir.is_some();
+        if in_memory {
+            remove_output(&ours_out);
+        }
         for (i, hugo) in hugos.iter().enumerate() {
             let public = fresh(
                 out.with_file_name(format!("hugo-public-run{run}-{i}")),
@@ -624,6 +632,9 @@ fn hugo_comparison(
             );
             theirs[i].0.push(t);
             theirs[i].1 = theirs[i].1.max(kb);
+            if in_memory {
+                remove_output(&public);
+            }
         }
     }
     leftovers.extend(used);
