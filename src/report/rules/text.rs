@@ -160,21 +160,28 @@ pub fn sentences(body: &str, first_line: u32, year: i64) -> Vec<Sentence> {
             paragraph_start = true;
             continue;
         }
-        let mut current = Sentence::new(section, paragraph_start);
         let indent = line.chars().count() - trimmed.chars().count();
-        for (col, c) in trimmed.chars().enumerate() {
-            if current.chars.is_empty() {
-                current.first = Pos::new(line_no, (indent + col + 1) as u32);
-            }
-            current.text.push(c);
-            current.chars.push(c);
+        // Each sentence is a slice of the line, up to and with its end mark.
+        let mut starts_paragraph = paragraph_start;
+        let (mut start, mut start_col) = (0, 0);
+        let mut sentence = |text: &str, start_col: usize, starts_paragraph: bool| {
+            let mut s = Sentence::new(section, starts_paragraph);
+            s.first = Pos::new(line_no, (indent + start_col + 1) as u32);
+            s.text = text.to_string();
+            s.chars = text.chars().collect();
+            topic.sentence(s)
+        };
+        for (col, (i, c)) in trimmed.char_indices().enumerate() {
             if matches!(c, '。' | '！' | '？' | '；' | '!' | '?') {
-                let next = Sentence::new(section, false);
-                out.push(topic.sentence(std::mem::replace(&mut current, next)));
+                let end = i + c.len_utf8();
+                out.push(sentence(&trimmed[start..end], start_col, starts_paragraph));
+                (start, start_col) = (end, col + 1);
+                starts_paragraph = false;
             }
         }
-        if !current.text.trim().is_empty() {
-            out.push(topic.sentence(current));
+        let rest = &trimmed[start..];
+        if !rest.trim().is_empty() {
+            out.push(sentence(rest, start_col, starts_paragraph));
         }
         paragraph_start = false;
     }
@@ -371,9 +378,12 @@ fn chinese_number(chars: &[char], i: usize) -> Option<(u64, usize)> {
 }
 
 fn find_all(chars: &[char], word: &str) -> Vec<usize> {
-    let w: Vec<char> = word.chars().collect();
-    (0..chars.len().saturating_sub(w.len() - 1))
-        .filter(|&i| chars[i..].starts_with(&w))
+    let Some(first) = word.chars().next() else {
+        return Vec::new();
+    };
+    let n = word.chars().count();
+    (0..chars.len().saturating_sub(n - 1))
+        .filter(|&i| chars[i] == first && chars[i..i + n].iter().copied().eq(word.chars()))
         .collect()
 }
 
