@@ -14,7 +14,7 @@
 //! very inode of a file of the live output, so nothing is ever written into
 //! an existing file there: it is unlinked first.
 
-use crate::pipeline::{Hash, HashWriter, Producer, Sink};
+use crate::pipeline::{Hash, HashWriter, Producer, Sink, Written};
 use crate::render::OutputFile;
 use anyhow::{Context, Result, bail};
 use std::io::Write;
@@ -163,7 +163,7 @@ impl Staging {
         Ok(path)
     }
 
-    fn write_bytes(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+    fn write_bytes(&self, rel: &str, bytes: &[u8]) -> std::io::Result<Seen> {
         self.clear(rel)?;
         write_bytes(&self.dir, rel, bytes)
     }
@@ -217,7 +217,7 @@ impl Staging {
 
     /// Writes one file (creating its folders).
     pub fn write(&self, file: &OutputFile) -> std::io::Result<()> {
-        self.write_bytes(&file.path, &file.bytes)
+        self.write_bytes(&file.path, &file.bytes).map(|_| ())
     }
 
     /// The output being replaced (it may not exist).
@@ -274,8 +274,8 @@ impl Staging {
 /// A build writes into the staging folder; the files it does not rewrite
 /// are carried over from the output it replaces (see [`Staging::carry_over`]).
 impl Sink for Staging {
-    fn write(&self, file: &OutputFile) -> std::io::Result<()> {
-        self.write_bytes(&file.path, &file.bytes)
+    fn write(&self, file: &OutputFile) -> std::io::Result<Option<Seen>> {
+        self.write_bytes(&file.path, &file.bytes).map(Some)
     }
 
     fn stream(
@@ -283,15 +283,15 @@ impl Sink for Staging {
         path: &str,
         previous: Option<Hash>,
         write: Producer,
-    ) -> std::io::Result<(Hash, bool)> {
+    ) -> std::io::Result<(Hash, Written)> {
         self.clear(path)?;
-        let hash = write_stream(&self.dir, path, write)?;
+        let (hash, seen) = write_stream(&self.dir, path, write)?;
         if previous == Some(hash) {
             // The same bytes as in the output: linked from there instead.
             std::fs::remove_file(self.dir.join(path))?;
-            return Ok((hash, false));
+            return Ok((hash, Written::No));
         }
-        Ok((hash, true))
+        Ok((hash, Written::Yes(Some(seen))))
     }
 
     fn remove(&self, _path: &str) -> std::io::Result<()> {
@@ -423,11 +423,13 @@ fn same_file(a: &Path, b: &Path) -> bool {
 
 /// Writes `file` under `root`, refusing paths that would leave it.
 pub fn write_into(root: &Path, file: &OutputFile) -> std::io::Result<()> {
-    write_bytes(root, &file.path, &file.bytes)
+    write_bytes(root, &file.path, &file.bytes).map(|_| ())
 }
 
 /// Writes `bytes` at `rel` under `root`, refusing paths that would leave it.
-pub fn write_bytes(root: &Path, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+/// Returns the file as written (from the open file: the manifest needs no
+/// `stat` of each path afterwards).
+pub fn write_bytes(root: &Path, rel: &str, bytes: &[u8]) -> std::io::Result<Seen> {
     thread_local! {
         /// The folder this thread last created: a report's six files share
         /// one, and `create_dir_all` costs two system calls per file.
@@ -435,11 +437,11 @@ pub fn write_bytes(root: &Path, rel: &str, bytes: &[u8]) -> std::io::Result<()> 
     }
     let path = root.join(safe(rel)?);
     let Some(parent) = path.parent() else {
-        return std::fs::write(&path, bytes);
+        return write_file(&path, bytes);
     };
     let known = LAST_FOLDER.with_borrow(|last| last.as_path() == parent);
     if known {
-        match std::fs::write(&path, bytes) {
+        match write_file(&path, bytes) {
             // The folder was removed since (a later build in `serve`).
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             other => return other,
@@ -450,18 +452,37 @@ pub fn write_bytes(root: &Path, rel: &str, bytes: &[u8]) -> std::io::Result<()> 
         last.clear();
         last.push(parent);
     });
-    std::fs::write(&path, bytes)
+    write_file(&path, bytes)
+}
+
+/// `std::fs::write`, and the file as it then is.
+fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<Seen> {
+    use std::io::Write as _;
+    let mut file = std::fs::File::create(path)?;
+    file.write_all(bytes)?;
+    seen(&file)
+}
+
+/// Inode, size and modification time of an open file.
+fn seen(file: &std::fs::File) -> std::io::Result<Seen> {
+    use std::os::unix::fs::MetadataExt;
+    let m = file.metadata()?;
+    Ok(Seen {
+        ino: m.ino(),
+        len: m.len(),
+        mtime: crate::manifest::mtime(&m),
+    })
 }
 
 /// Writes the file at `rel` under `root` piece by piece; returns the hash of its bytes.
-pub fn write_stream(root: &Path, rel: &str, write: Producer) -> std::io::Result<Hash> {
+pub fn write_stream(root: &Path, rel: &str, write: Producer) -> std::io::Result<(Hash, Seen)> {
     let file = std::fs::File::create(create_parent(root, rel)?)?;
     // Small: the portal-wide files arrive a report at a time (tens of KB),
     // and a piece at least this large goes to the file without being copied.
     let mut w = HashWriter::new(std::io::BufWriter::with_capacity(1 << 14, file));
     write(&mut w)?;
     w.flush()?;
-    Ok(w.hash())
+    Ok((w.hash(), seen(w.inner.get_ref())?))
 }
 
 /// `rel` as a path, refused if it would leave the folder it is relative to.

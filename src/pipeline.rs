@@ -11,6 +11,7 @@
 use crate::config::Settings;
 use crate::content::{self, SourcePath};
 use crate::diag::Finding;
+use crate::output::Seen;
 use crate::render::theme::Theme;
 use crate::render::{Job, OutputFile, RenderError, Renderer};
 use crate::report::Report;
@@ -419,16 +420,18 @@ pub type Producer<'a> = &'a mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>
 
 /// Where a pipeline writes.
 pub trait Sink: Sync {
-    /// Writes a file whose bytes changed.
-    fn write(&self, file: &OutputFile) -> std::io::Result<()>;
+    /// Writes a file whose bytes changed; returns the file as written when
+    /// the sink knows it (for the manifest).
+    fn write(&self, file: &OutputFile) -> std::io::Result<Option<Seen>>;
     /// Writes a file piece by piece, unless its hash turns out to be
-    /// `previous`. Returns the hash and whether the file was written.
+    /// `previous`. Returns the hash and whether the file was written
+    /// (as it then is, when the sink knows).
     fn stream(
         &self,
         path: &str,
         previous: Option<Hash>,
         write: Producer,
-    ) -> std::io::Result<(Hash, bool)>;
+    ) -> std::io::Result<(Hash, Written)>;
     /// Removes a file no job makes any more.
     fn remove(&self, path: &str) -> std::io::Result<()>;
 }
@@ -439,10 +442,11 @@ pub struct DirSink {
 }
 
 impl Sink for DirSink {
-    fn write(&self, file: &OutputFile) -> std::io::Result<()> {
+    fn write(&self, file: &OutputFile) -> std::io::Result<Option<Seen>> {
         let tmp = format!("{}.gongkai-tmp", file.path);
         crate::output::write_bytes(&self.root, &tmp, &file.bytes)?;
-        std::fs::rename(self.root.join(&tmp), self.root.join(&file.path))
+        std::fs::rename(self.root.join(&tmp), self.root.join(&file.path))?;
+        Ok(None)
     }
 
     fn stream(
@@ -450,15 +454,15 @@ impl Sink for DirSink {
         path: &str,
         previous: Option<Hash>,
         write: Producer,
-    ) -> std::io::Result<(Hash, bool)> {
+    ) -> std::io::Result<(Hash, Written)> {
         let tmp = format!("{path}.gongkai-tmp");
-        let hash = crate::output::write_stream(&self.root, &tmp, write)?;
+        let (hash, _) = crate::output::write_stream(&self.root, &tmp, write)?;
         if previous == Some(hash) {
             std::fs::remove_file(self.root.join(&tmp))?;
-            return Ok((hash, false));
+            return Ok((hash, Written::No));
         }
         std::fs::rename(self.root.join(&tmp), self.root.join(path))?;
-        Ok((hash, true))
+        Ok((hash, Written::Yes(None)))
     }
 
     fn remove(&self, path: &str) -> std::io::Result<()> {
@@ -529,6 +533,16 @@ pub struct Produced {
     pub hash: Hash,
     /// False when the file already held these bytes.
     pub written: bool,
+    /// The file as written, when the sink told.
+    pub seen: Option<Seen>,
+}
+
+/// Whether a streamed file was written, and as what when the sink knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Written {
+    /// The file already held these bytes.
+    No,
+    Yes(Option<Seen>),
 }
 
 /// Hands each file of a run to the sink when its bytes changed, and notes it.
@@ -560,25 +574,32 @@ impl crate::render::Emit for Recorder<'_> {
     fn file(&self, job: &Job, file: OutputFile) -> std::io::Result<()> {
         let hash = hash(&file.bytes);
         let written = self.previous(&file.path) != Some(hash);
-        if written {
-            self.sink.write(&file)?;
-        }
+        let seen = match written {
+            true => self.sink.write(&file)?,
+            false => None,
+        };
         self.note(Produced {
             job: job.clone(),
             path: file.path,
             hash,
             written,
+            seen,
         });
         Ok(())
     }
 
     fn stream(&self, job: &Job, path: &str, write: Producer) -> std::io::Result<()> {
         let (hash, written) = self.sink.stream(path, self.previous(path), write)?;
+        let seen = match written {
+            Written::Yes(seen) => seen,
+            Written::No => None,
+        };
         self.note(Produced {
             job: job.clone(),
             path: path.to_string(),
             hash,
-            written,
+            written: written != Written::No,
+            seen,
         });
         Ok(())
     }

@@ -360,9 +360,19 @@ fn record(
     let entries: Vec<(String, FileEntry)> = produced
         .par_iter()
         .map(|p| {
-            // Written files as they are now; a file carried over instead
-            // has the old file's size and time (a hard link, or a copy).
-            let entry = FileEntry::stat(p.path.clone(), p.hash, &staging.join(&p.path))?;
+            // Written files as they were written; a file carried over
+            // instead has the old file's size and time (a hard link, or a
+            // copy), as it is now.
+            let entry = match p.seen {
+                Some(seen) => FileEntry {
+                    path: p.path.clone(),
+                    hash: p.hash,
+                    len: seen.len,
+                    mtime: seen.mtime,
+                    ino: seen.ino,
+                },
+                None => FileEntry::stat(p.path.clone(), p.hash, &staging.join(&p.path))?,
+            };
             Ok((p.job.key(), entry))
         })
         .collect::<std::io::Result<_>>()?;
