@@ -40,13 +40,18 @@ impl FileEntry {
     /// The entry of a file as it is on disk now.
     pub fn stat(path: String, hash: Hash, full: &Path) -> std::io::Result<FileEntry> {
         let m = std::fs::symlink_metadata(full)?;
-        Ok(FileEntry {
+        Ok(FileEntry::new(path, hash, crate::output::Seen::of(&m)))
+    }
+
+    /// The entry of a file as it was seen (when written, or listed).
+    pub fn new(path: String, hash: Hash, seen: crate::output::Seen) -> FileEntry {
+        FileEntry {
             path,
             hash,
-            len: m.len(),
-            mtime: mtime(&m),
-            ino: m.ino(),
-        })
+            len: seen.len,
+            mtime: seen.mtime,
+            ino: seen.ino,
+        }
     }
 
     /// Whether the file at `full` is still the one recorded.

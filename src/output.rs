@@ -52,6 +52,17 @@ pub struct Seen {
     pub mtime: i128,
 }
 
+impl Seen {
+    pub fn of(m: &std::fs::Metadata) -> Seen {
+        use std::os::unix::fs::MetadataExt;
+        Seen {
+            ino: m.ino(),
+            len: m.len(),
+            mtime: crate::manifest::mtime(m),
+        }
+    }
+}
+
 /// The replaced output kept for the next incremental build.
 pub fn spare_path(target: &Path) -> PathBuf {
     target.with_file_name(format!("{}spare", prefix(target)))
@@ -389,7 +400,6 @@ fn plain_tree(dir: &Path) -> Option<Listing> {
 /// file's `stat` is taken from its open folder by name (`statx` on the
 /// folder's descriptor), not by a path looked up from the root.
 fn list_entry(entry: &std::fs::DirEntry, rel: String, listing: &mut Listing) -> Option<()> {
-    use std::os::unix::fs::MetadataExt;
     let kind = entry.file_type().ok()?;
     if kind.is_dir() {
         for e in std::fs::read_dir(entry.path()).ok()? {
@@ -399,12 +409,7 @@ fn list_entry(entry: &std::fs::DirEntry, rel: String, listing: &mut Listing) -> 
         }
         listing.dirs.push(rel);
     } else if kind.is_file() {
-        let m = entry.metadata().ok()?;
-        let seen = Seen {
-            ino: m.ino(),
-            len: m.len(),
-            mtime: crate::manifest::mtime(&m),
-        };
+        let seen = Seen::of(&entry.metadata().ok()?);
         listing.files.insert(rel, seen);
     } else {
         return None;
@@ -460,18 +465,7 @@ fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<Seen> {
     use std::io::Write as _;
     let mut file = std::fs::File::create(path)?;
     file.write_all(bytes)?;
-    seen(&file)
-}
-
-/// Inode, size and modification time of an open file.
-fn seen(file: &std::fs::File) -> std::io::Result<Seen> {
-    use std::os::unix::fs::MetadataExt;
-    let m = file.metadata()?;
-    Ok(Seen {
-        ino: m.ino(),
-        len: m.len(),
-        mtime: crate::manifest::mtime(&m),
-    })
+    Ok(Seen::of(&file.metadata()?))
 }
 
 /// Writes the file at `rel` under `root` piece by piece; returns the hash of its bytes.
@@ -482,7 +476,7 @@ pub fn write_stream(root: &Path, rel: &str, write: Producer) -> std::io::Result<
     let mut w = HashWriter::new(std::io::BufWriter::with_capacity(1 << 14, file));
     write(&mut w)?;
     w.flush()?;
-    Ok((w.hash(), seen(w.inner.get_ref())?))
+    Ok((w.hash(), Seen::of(&w.inner.get_ref().metadata()?)))
 }
 
 /// `rel` as a path, refused if it would leave the folder it is relative to.

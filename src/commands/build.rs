@@ -364,13 +364,7 @@ fn record(
             // instead has the old file's size and time (a hard link, or a
             // copy), as it is now.
             let entry = match p.seen {
-                Some(seen) => FileEntry {
-                    path: p.path.clone(),
-                    hash: p.hash,
-                    len: seen.len,
-                    mtime: seen.mtime,
-                    ino: seen.ino,
-                },
+                Some(seen) => FileEntry::new(p.path.clone(), p.hash, seen),
                 None => FileEntry::stat(p.path.clone(), p.hash, &staging.join(&p.path))?,
             };
             Ok((p.job.key(), entry))

@@ -34,6 +34,16 @@ pub enum NumError {
 }
 
 impl Num {
+    /// The number exactly as written (mantissa and scale: 1.0 is not 1.00),
+    /// as bytes to hash.
+    pub fn exact_bytes(&self) -> [u8; 17] {
+        let mut out = [0; 17];
+        let (mantissa, scale) = (self.mantissa, self.scale);
+        out[..16].copy_from_slice(&mantissa.to_le_bytes());
+        out[16] = scale;
+        out
+    }
+
     /// An integer.
     pub const fn int(n: i128) -> Num {
         Num {
@@ -192,18 +202,6 @@ impl std::ops::Sub for Num {
 impl std::iter::Sum for Num {
     fn sum<I: Iterator<Item = Num>>(iter: I) -> Num {
         iter.fold(Num::int(0), |a, b| a + b)
-    }
-}
-
-impl Num {
-    /// The number exactly as written (mantissa and scale: 1.0 is not 1.00),
-    /// as bytes to hash.
-    pub fn exact_bytes(&self) -> [u8; 17] {
-        let mut out = [0; 17];
-        let (mantissa, scale) = (self.mantissa, self.scale);
-        out[..16].copy_from_slice(&mantissa.to_le_bytes());
-        out[16] = scale;
-        out
     }
 }
 

@@ -1034,7 +1034,6 @@ fn labels(cols: &[ColumnSpec]) -> String {
     cols.iter().map(|c| c.label).collect::<Vec<_>>().join("、")
 }
 
-/// Reads one cell: a number, blank, "/", or `{ value, note }`; and its note.
 /// A cell's place in findings: its row's, then its column's label if given.
 #[derive(Clone, Copy)]
 struct CellPlace(super::Place, Option<&'static str>);
@@ -1048,6 +1047,7 @@ impl std::fmt::Display for CellPlace {
     }
 }
 
+/// Reads one cell: a number, blank, "/", or `{ value, note }`; and its note.
 fn cell(
     p: &mut Parser,
     node: &Node,

@@ -283,12 +283,7 @@ fn values(t: &Table) -> Vec<&Value> {
 /// A sketch of a text: the 256 smallest hashes of its character 4-grams,
 /// digits folded (so that changed figures and years do not hide a copy).
 pub fn fingerprint(text: &str) -> Vec<u64> {
-    let chars: Vec<char> = text
-        .chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '#' | '*' | '>' | '-'))
-        .map(|c| if c.is_ascii_digit() { '0' } else { c })
-        .collect();
-    let mut hashes: Vec<u64> = chars
+    let mut hashes: Vec<u64> = sketched_chars(text)
         .windows(4)
         .map(|w| gram_hash([w[0], w[1], w[2], w[3]]))
         .collect();
@@ -311,6 +306,14 @@ pub fn fingerprint(text: &str) -> Vec<u64> {
     // Kept for the life of the site: without the slack of every 4-gram.
     hashes.shrink_to_fit();
     hashes
+}
+
+/// The characters a sketch is made of: no spaces or Markdown marks, digits folded.
+fn sketched_chars(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '#' | '*' | '>' | '-'))
+        .map(|c| if c.is_ascii_digit() { '0' } else { c })
+        .collect()
 }
 
 /// The hash of a 4-gram, as `DefaultHasher` (SipHash-1-3, zero keys) hashes
@@ -645,15 +648,11 @@ mod tests {
     #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
     struct Sketch(#[serde(with = "sketch_bytes")] Vec<u64>);
 
-    /// What the sketches were made with before `gram_hash`.
+    /// What the sketches were made with before `gram_hash` (hashing and
+    /// sorting; the characters are the same).
     fn reference_fingerprint(text: &str) -> Vec<u64> {
         use std::hash::{Hash, Hasher};
-        let chars: Vec<char> = text
-            .chars()
-            .filter(|c| !c.is_whitespace() && !matches!(c, '#' | '*' | '>' | '-'))
-            .map(|c| if c.is_ascii_digit() { '0' } else { c })
-            .collect();
-        let mut hashes: Vec<u64> = chars
+        let mut hashes: Vec<u64> = sketched_chars(text)
             .windows(4)
             .map(|w| {
                 let mut h = std::collections::hash_map::DefaultHasher::new();
