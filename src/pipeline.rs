@@ -809,10 +809,13 @@ impl Pipeline {
             self.pending.insert(Input::Theme);
         }
         if self.pending.contains(&Input::Config) {
-            self.settings = Settings::new(&self.root, self.output.as_deref(), self.minify)
-                .map_err(|f| Stop::Findings(vec![f]))?;
-            let files = crate::site::load_all_cached(&self.settings, crate::site::CacheMode::Read)
-                .map_err(Stop::Io)?;
+            let (settings, listed) =
+                Settings::new_listed(&self.root, self.output.as_deref(), self.minify)
+                    .map_err(|f| Stop::Findings(vec![f]))?;
+            self.settings = settings;
+            let files =
+                crate::site::load_all_cached(&self.settings, crate::site::CacheMode::Read, listed)
+                    .map_err(Stop::Io)?;
             self.files = files
                 .into_iter()
                 .map(|f| (f.source.rel.clone(), f))

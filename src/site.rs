@@ -157,23 +157,18 @@ pub enum CacheMode {
     Renew,
 }
 
-/// [`load_all`] through the load cache (see [`crate::load_cache`]).
-pub fn load_all_cached(settings: &Settings, mode: CacheMode) -> std::io::Result<Vec<LoadedFile>> {
-    // Both mostly wait on the system: side by side.
-    let (sources, cache) = rayon::join(
-        || {
-            crate::timing::time("load: list the report files", || {
-                content::discover(&settings.root, &settings.content_dir)
-            })
-        },
-        || {
-            crate::timing::time("load: read the load cache", || match mode {
-                CacheMode::Renew => LoadCache::empty(settings),
-                CacheMode::ReadWrite | CacheMode::Read => LoadCache::read(settings),
-            })
-        },
-    );
-    let sources = sources?;
+/// [`load_all`] through the load cache (see [`crate::load_cache`]), for the
+/// report files `listed` by [`Settings::new_listed`].
+pub fn load_all_cached(
+    settings: &Settings,
+    mode: CacheMode,
+    listed: std::io::Result<Vec<content::SourcePath>>,
+) -> std::io::Result<Vec<LoadedFile>> {
+    let sources = listed?;
+    let cache = crate::timing::time("load: read the load cache", || match mode {
+        CacheMode::Renew => LoadCache::empty(settings),
+        CacheMode::ReadWrite | CacheMode::Read => LoadCache::read(settings),
+    });
     // Shard by shard, each shard's bytes let go once its reports are
     // loaded: the encoded reports are never all in memory beside the
     // decoded ones (at 10,000 reports the cache is ~60 MB).

@@ -32,7 +32,9 @@ pub fn run(root: &Path, options: BuildOptions) -> Result<ExitCode> {
         clean,
     } = options;
     let started = Instant::now();
-    let settings = match crate::timing::time("settings", || settings(root, output, minify))? {
+    let (settings, listed) = match crate::timing::time("settings and the list of reports", || {
+        settings(root, output, minify)
+    })? {
         Ok(s) => s,
         Err(code) => return Ok(code),
     };
@@ -41,7 +43,7 @@ pub fn run(root: &Path, options: BuildOptions) -> Result<ExitCode> {
         false => CacheMode::ReadWrite,
     };
     let files = crate::timing::time("load (read, parse, check)", || {
-        load_all_cached(&settings, mode)
+        load_all_cached(&settings, mode, listed)
     })
     .with_context(|| format!("无法读取 {}", settings.content_dir.display()))?;
     let site = crate::timing::time("assemble (cross rules)", || {

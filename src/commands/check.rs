@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 pub fn run(root: &Path, format: OutputFormat) -> Result<ExitCode> {
-    let settings = match load_settings(root, None, true)? {
+    let (settings, listed) = match load_settings(root, None, true)? {
         Ok(s) => s,
         Err(f) => {
             // CI reads JSON from stdout whatever the problem is.
@@ -22,7 +22,7 @@ pub fn run(root: &Path, format: OutputFormat) -> Result<ExitCode> {
             return Ok(ExitCode::from(EXIT_FINDINGS));
         }
     };
-    let files = load_all_cached(&settings, CacheMode::Read)
+    let files = load_all_cached(&settings, CacheMode::Read, listed)
         .with_context(|| format!("无法读取 {}", settings.content_dir.display()))?;
     let mut site = Site::assemble(files, &settings.site);
     match Theme::load(&settings.root, &settings.site.theme) {

@@ -180,7 +180,7 @@ fn report_written(args: &ImportArgs, name: &str, path: &Path, r: &Imported) {
 /// findings the same way. True when there are errors.
 fn check_written(root: &Path, path: &Path) -> bool {
     let settings = match settings(root, None, true) {
-        Ok(Ok(s)) => s,
+        Ok(Ok((s, _))) => s,
         Ok(Err(_)) => return true,
         Err(e) => {
             eprintln!("无法检查：{e}");

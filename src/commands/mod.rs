@@ -80,28 +80,33 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-/// Settings, or the finding in `site.toml` printed and exit code 1.
+/// The report files under `content/`, as [`Settings::new_listed`] found them.
+type Listed = std::io::Result<Vec<crate::content::SourcePath>>;
+
+/// Settings and the report files, or the finding in `site.toml` printed
+/// and exit code 1.
 fn settings(
     root: &std::path::Path,
     output: Option<&std::path::Path>,
     minify: bool,
-) -> Result<Result<Settings, ExitCode>> {
+) -> Result<Result<(Settings, Listed), ExitCode>> {
     Ok(load_settings(root, output, minify)?.map_err(|f| {
         print_findings(&[f], true);
         ExitCode::from(EXIT_FINDINGS)
     }))
 }
 
-/// Settings, or the finding in `site.toml` for the caller to print.
+/// Settings and the report files, or the finding in `site.toml` for the
+/// caller to print.
 fn load_settings(
     root: &std::path::Path,
     output: Option<&std::path::Path>,
     minify: bool,
-) -> Result<Result<Settings, Finding>> {
+) -> Result<Result<(Settings, Listed), Finding>> {
     if !root.is_dir() {
         anyhow::bail!("站点目录 {} 不存在", root.display());
     }
-    Ok(Settings::new(root, output, minify))
+    Ok(Settings::new_listed(root, output, minify))
 }
 
 /// Prints findings and the summary line, to stderr or stdout.

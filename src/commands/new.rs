@@ -23,7 +23,7 @@ pub fn run(root: &Path, agency: &str, year: i64) -> Result<ExitCode> {
         );
     }
     let settings = match settings(root, None, true)? {
-        Ok(s) => s,
+        Ok((s, _)) => s,
         Err(code) => return Ok(code),
     };
     let path = settings.content_dir.join(agency).join(format!("{year}.md"));

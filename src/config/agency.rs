@@ -6,7 +6,6 @@ use crate::content::yaml::Pos;
 use crate::diag::{Finding, codes};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// Settings for one agency.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
@@ -158,22 +157,15 @@ struct AgencyIndex {
     members: Vec<String>,
 }
 
-/// Reads every `content/**/_index.md` and merges it under the settings of
-/// `site.toml` (which win where both say something).
+/// Reads every `content/**/_index.md` (`indexes`, from
+/// [`crate::content::list`]) and merges it under the settings of `site.toml`
+/// (which win where both say something).
 pub fn load_agency_indexes(
-    root: &Path,
-    content_dir: &Path,
+    indexes: &[crate::content::SourcePath],
     agencies: &mut BTreeMap<String, AgencyConfig>,
 ) -> Result<(), Finding> {
-    if !content_dir.is_dir() {
-        return Ok(());
-    }
-    for entry in crate::content::walk(content_dir).into_iter().flatten() {
-        if entry.file_name() != "_index.md" || !entry.file_type().is_file() {
-            continue;
-        }
-        let source = crate::content::source_path(root, content_dir, entry.path());
-        let (name, config) = read_index(&source)?;
+    for source in indexes {
+        let (name, config) = read_index(source)?;
         agencies.entry(name).or_default().fill_from(config);
     }
     Ok(())

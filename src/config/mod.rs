@@ -378,9 +378,26 @@ pub struct Settings {
 impl Settings {
     /// Reads `site.toml` under `root` and merges the flags.
     pub fn new(root: &Path, output: Option<&Path>, minify: bool) -> Result<Settings, Finding> {
+        Ok(Settings::new_listed(root, output, minify)?.0)
+    }
+
+    /// [`Settings::new`], and the report files it found under `content/`
+    /// on the way (the agency folders' `_index.md` files are part of the
+    /// settings): for a command that loads the reports next, instead of a
+    /// second walk of `content/` ([`crate::content::discover`]).
+    pub fn new_listed(
+        root: &Path,
+        output: Option<&Path>,
+        minify: bool,
+    ) -> Result<(Settings, std::io::Result<Vec<crate::content::SourcePath>>), Finding> {
         let mut site = SiteConfig::load(root)?;
-        load_agency_indexes(root, &root.join("content"), &mut site.agencies)?;
-        Ok(Settings::with_site(root, output, minify, site))
+        let content_dir = root.join("content");
+        let listing = crate::content::list(root, &content_dir);
+        load_agency_indexes(&listing.agency_indexes, &mut site.agencies)?;
+        Ok((
+            Settings::with_site(root, output, minify, site),
+            listing.reports,
+        ))
     }
 
     /// Settings from an already read `site.toml`.

@@ -22,22 +22,61 @@ pub struct SourcePath {
     pub stem: String,
 }
 
+/// What one walk of `content/` finds: the report files, and the agency
+/// folders' `_index.md` files. [`crate::config::Settings::new_listed`] walks
+/// once for both (a second walk cost ~35 ms at 10,000 reports, 7% of an
+/// incremental build).
+#[derive(Debug)]
+pub struct Listing {
+    /// [`discover`]'s answer.
+    pub reports: Result<Vec<SourcePath>, std::io::Error>,
+    /// Every `_index.md` file, sorted; a folder that cannot be read is
+    /// skipped here (the reports' listing says why).
+    pub agency_indexes: Vec<SourcePath>,
+}
+
 /// Lists every report file under `content_dir`, sorted, skipping hidden
 /// files, editor temporaries and `_index.md` files.
 pub fn discover(root: &Path, content_dir: &Path) -> Result<Vec<SourcePath>, std::io::Error> {
-    let mut out = Vec::new();
+    list(root, content_dir).reports
+}
+
+/// The report files ([`discover`]) and the `_index.md` files under
+/// `content_dir`, from one walk.
+pub fn list(root: &Path, content_dir: &Path) -> Listing {
+    let mut agency_indexes = Vec::new();
     if content_dir.exists() && !content_dir.is_dir() {
-        return Err(std::io::Error::other(format!(
-            "{} 应是存放报告的文件夹，这里是一个文件",
-            content_dir.display()
-        )));
+        return Listing {
+            reports: Err(std::io::Error::other(format!(
+                "{} 应是存放报告的文件夹，这里是一个文件",
+                content_dir.display()
+            ))),
+            agency_indexes,
+        };
     }
     if !content_dir.is_dir() {
-        return Ok(out);
+        return Listing {
+            reports: Ok(Vec::new()),
+            agency_indexes,
+        };
     }
+    let mut reports = Ok(Vec::new());
     for entry in walk(content_dir) {
-        let entry = entry.map_err(std::io::Error::other)?;
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                if reports.is_ok() {
+                    reports = Err(std::io::Error::other(e));
+                }
+                continue;
+            }
+        };
         let name = entry.file_name().to_string_lossy();
+        if name == "_index.md" && entry.file_type().is_file() {
+            agency_indexes.push(source_path(root, content_dir, entry.path()));
+            continue;
+        }
+        let Ok(out) = &mut reports else { continue };
         // Symbolic links and misnamed reports are listed too: loading them
         // gives a finding ([`refusal`]) instead of skipping them silently.
         let wanted = if entry.path_is_symlink() {
@@ -49,7 +88,10 @@ pub fn discover(root: &Path, content_dir: &Path) -> Result<Vec<SourcePath>, std:
             out.push(source_path(root, content_dir, entry.path()));
         }
     }
-    Ok(out)
+    Listing {
+        reports,
+        agency_indexes,
+    }
 }
 
 /// Everything under `content_dir` but hidden and temporary files (and
@@ -511,5 +553,50 @@ mod tests {
         }
         assert!(!is_ignored_name("2021.md"));
         assert!(!is_report_file(Path::new("content/a/_index.md")));
+    }
+
+    #[test]
+    fn one_walk_lists_the_reports_and_the_agency_indexes() {
+        let root = tempfile::tempdir().unwrap();
+        let content = root.path().join("content");
+        for (rel, text) in [
+            ("乙局/_index.md", "---\nlevel: 县级\n---\n"),
+            ("乙局/2021.md", ""),
+            ("乙局/2022.md.txt", ""),
+            ("甲局/2020.md", ""),
+            ("甲局/下属/_index.md", "---\nlevel: 县级\n---\n"),
+            ("甲局/.2020.md.swp", ""),
+            ("_index.md", "---\nlevel: 县级\n---\n"),
+        ] {
+            let path = content.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let rels = |v: &[SourcePath]| v.iter().map(|s| s.rel.clone()).collect::<Vec<_>>();
+        let listing = list(root.path(), &content);
+        let reports = listing.reports.unwrap();
+        assert_eq!(
+            rels(&reports),
+            [
+                "content/乙局/2021.md",
+                "content/乙局/2022.md.txt",
+                "content/甲局/2020.md"
+            ]
+        );
+        assert_eq!(
+            rels(&listing.agency_indexes),
+            [
+                "content/_index.md",
+                "content/乙局/_index.md",
+                "content/甲局/下属/_index.md"
+            ]
+        );
+        assert_eq!(discover(root.path(), &content).unwrap(), reports);
+        // What `site.toml` says about the agencies takes the `_index.md` in.
+        std::fs::write(root.path().join("site.toml"), "title = \"t\"\n").unwrap();
+        let (settings, listed) =
+            crate::config::Settings::new_listed(root.path(), None, true).unwrap();
+        assert_eq!(listed.unwrap(), reports);
+        assert!(settings.site.agencies["乙局"].level.is_some());
     }
 }
