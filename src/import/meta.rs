@@ -312,6 +312,24 @@ pub fn published(doc: &Document) -> Option<Date> {
     Date::parse(text.get(..10)?)
 }
 
+/// The page's date as the report's `published`, when it comes after the
+/// report's year: a report is published once its year is over, and an
+/// earlier date (the page's creation date in some CMSs, or a copied page)
+/// would only make the checker's FM5 warning. Such a date is left out with
+/// a note saying so.
+pub fn published_after(doc: &Document, year: i64) -> (Option<Date>, Option<String>) {
+    match published(doc) {
+        Some(d) if i64::from(d.year) <= year => (
+            None,
+            Some(format!(
+                "网页标注的发布日期 {}-{:02}-{:02} 在 {year} 年度结束之前，不像是这份年度报告的发布日期，没有写入 published（请按实际发布日期补上）",
+                d.year, d.month, d.day
+            )),
+        ),
+        d => (d, None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

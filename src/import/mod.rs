@@ -101,6 +101,8 @@ pub fn import(path: &Path, bytes: &[u8], opts: &Options) -> Result<Imported, Str
     });
     let mut notes = notes(&tables, &extra_rows, title.as_ref(), &agency, year);
     notes.extend(missing_sections(&sections));
+    let (published, not_published) = meta::published_after(&doc, year);
+    notes.extend(not_published);
     let default_title = format!("{agency}{year}年政府信息公开工作年度报告");
     let title = title
         .map(|t| t.text)
@@ -110,7 +112,7 @@ pub fn import(path: &Path, bytes: &[u8], opts: &Options) -> Result<Imported, Str
         year,
         format,
         title,
-        published: meta::published(&doc),
+        published,
         tables,
         body,
         problems,
