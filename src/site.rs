@@ -162,7 +162,7 @@ pub enum CacheMode {
 pub fn load_all_cached(
     settings: &Settings,
     mode: CacheMode,
-    listed: std::io::Result<Vec<content::SourcePath>>,
+    listed: content::Listed,
 ) -> std::io::Result<Vec<LoadedFile>> {
     let sources = listed?;
     let cache = crate::timing::time("load: read the load cache", || match mode {

@@ -80,16 +80,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-/// The report files under `content/`, as [`Settings::new_listed`] found them.
-type Listed = std::io::Result<Vec<crate::content::SourcePath>>;
-
 /// Settings and the report files, or the finding in `site.toml` printed
 /// and exit code 1.
 fn settings(
     root: &std::path::Path,
     output: Option<&std::path::Path>,
     minify: bool,
-) -> Result<Result<(Settings, Listed), ExitCode>> {
+) -> Result<Result<(Settings, crate::content::Listed), ExitCode>> {
     Ok(load_settings(root, output, minify)?.map_err(|f| {
         print_findings(&[f], true);
         ExitCode::from(EXIT_FINDINGS)
@@ -102,7 +99,7 @@ fn load_settings(
     root: &std::path::Path,
     output: Option<&std::path::Path>,
     minify: bool,
-) -> Result<Result<(Settings, Listed), Finding>> {
+) -> Result<Result<(Settings, crate::content::Listed), Finding>> {
     if !root.is_dir() {
         anyhow::bail!("站点目录 {} 不存在", root.display());
     }

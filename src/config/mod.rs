@@ -389,7 +389,7 @@ impl Settings {
         root: &Path,
         output: Option<&Path>,
         minify: bool,
-    ) -> Result<(Settings, std::io::Result<Vec<crate::content::SourcePath>>), Finding> {
+    ) -> Result<(Settings, crate::content::Listed), Finding> {
         let mut site = SiteConfig::load(root)?;
         let content_dir = root.join("content");
         let listing = crate::content::list(root, &content_dir);

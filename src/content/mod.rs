@@ -22,6 +22,10 @@ pub struct SourcePath {
     pub stem: String,
 }
 
+/// The report files under `content/` ([`discover`]), or why they could not
+/// be listed.
+pub type Listed = Result<Vec<SourcePath>, std::io::Error>;
+
 /// What one walk of `content/` finds: the report files, and the agency
 /// folders' `_index.md` files. [`crate::config::Settings::new_listed`] walks
 /// once for both (a second walk cost ~35 ms at 10,000 reports, 7% of an
@@ -29,7 +33,7 @@ pub struct SourcePath {
 #[derive(Debug)]
 pub struct Listing {
     /// [`discover`]'s answer.
-    pub reports: Result<Vec<SourcePath>, std::io::Error>,
+    pub reports: Listed,
     /// Every `_index.md` file, sorted; a folder that cannot be read is
     /// skipped here (the reports' listing says why).
     pub agency_indexes: Vec<SourcePath>,
