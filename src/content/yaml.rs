@@ -108,8 +108,13 @@ pub struct YamlError {
 }
 
 pub mod events;
+pub mod lines;
 
 /// Parses front matter YAML that starts on `first_line` of the `.md` file.
+///
+/// Three readers give the same tree: the line reader takes the plainest
+/// front matter (most reports), the event reader most of the rest, and
+/// serde-saphyr's deserializer everything, errors included.
 pub fn parse(yaml: &str, first_line: u32) -> Result<Node, YamlError> {
     let shift = |line: u64, column: u64| {
         Pos::new(
@@ -117,7 +122,7 @@ pub fn parse(yaml: &str, first_line: u32) -> Result<Node, YamlError> {
             column.max(1) as u32,
         )
     };
-    match events::parse(yaml, &shift) {
+    match lines::parse(yaml, &shift).or_else(|| events::parse(yaml, &shift)) {
         Some(node) => Ok(node),
         None => parse_with_serde_saphyr(yaml, first_line),
     }
@@ -667,20 +672,38 @@ impl<'de> Visitor<'de> for RawVisitor {
 mod tests {
     use super::*;
 
-    /// The event reader gives serde-saphyr's tree, or leaves the document to it.
-    fn same_reading(yaml: &str) -> bool {
+    /// Which of the fast readers took a document.
+    #[derive(Default)]
+    struct Taken {
+        events: bool,
+        lines: bool,
+    }
+
+    /// The event reader and the line reader each give serde-saphyr's tree,
+    /// or leave the document to it.
+    fn same_reading(yaml: &str) -> Taken {
         let shift = |line: u64, column: u64| Pos::new(line as u32 + 1, column.max(1) as u32);
         let reference = parse_with_serde_saphyr(yaml, 2);
-        match events::parse(yaml, &shift) {
-            Some(node) => {
-                let reference = reference.unwrap_or_else(|e| {
-                    panic!("serde-saphyr refuses what the event reader took: {e:?}\n{yaml}")
-                });
-                assert_eq!(format!("{node:?}"), format!("{reference:?}"), "\n{yaml}");
-                true
+        let mut taken = Taken::default();
+        for (reader, node) in [
+            ("event", events::parse(yaml, &shift)),
+            ("line", lines::parse(yaml, &shift)),
+        ] {
+            let Some(node) = node else { continue };
+            let reference = reference.as_ref().unwrap_or_else(|e| {
+                panic!("serde-saphyr refuses what the {reader} reader took: {e:?}\n{yaml}")
+            });
+            assert_eq!(
+                format!("{node:?}"),
+                format!("{reference:?}"),
+                "{reader} reader\n{yaml}"
+            );
+            match reader {
+                "event" => taken.events = true,
+                _ => taken.lines = true,
             }
-            None => false,
         }
+        taken
     }
 
     /// Every front matter in the repository (fixtures, hostile files, the
@@ -748,19 +771,81 @@ mod tests {
         // reading takes it for an alias).
         yamls.push("  |\r*****ackno](x\nformat: \"2021\"\n".into());
         // Reports of both formats as the benchmark writes them.
+        // These and the skeleton are what the line reader is for.
+        let mut plain = vec![yaml.clone()];
         let dir = tempfile::tempdir().unwrap();
         crate::synth::generate(dir.path(), 300, 7).unwrap();
         for e in walkdir::WalkDir::new(dir.path()).into_iter().flatten() {
             if e.path().extension().is_some_and(|x| x == "md") {
                 let text = std::fs::read_to_string(e.path()).unwrap();
                 if let Ok(split) = crate::content::split_front_matter(&text) {
-                    yamls.push(split.yaml.to_string());
+                    plain.push(split.yaml.to_string());
                 }
             }
         }
-        let taken = yamls.iter().filter(|y| same_reading(y)).count();
-        // Most front matter takes the fast way.
-        assert!(taken * 10 > yamls.len() * 7, "{taken} of {}", yamls.len());
+        yamls.extend(plain.iter().cloned());
+        // The same documents with Windows line ends, and with comments.
+        let with_comments = |y: &str| y.replacen('\n', "\n# 注释\n  # 缩进的注释\n\n", 3);
+        let variants: Vec<String> = yamls
+            .iter()
+            .flat_map(|y| [y.replace('\n', "\r\n"), with_comments(y)])
+            .collect();
+        yamls.extend(variants);
+        // At the edges of the shape the line reader takes.
+        for edge in [
+            "a: \"x\"  # 注释\nb: 'it''s'\n",
+            "a: 'x' # c\nb: \"x\"y\"\nc: \"a\\\"b\"\n",
+            "A_b: 1\nyes: 2\nnull: 3\ntrue: 4\ny: 5\n_x: 6\n",
+            "a: ~\nb: null\nc: true\nd: yes\ne: No\nf: 2024-01-20\ng: 1e3\nh: .5\n",
+            "a: x#y\nb: x #y\nc: x  #  y  \nd: 中文（全角：冒号）\ne: -\nf: -1\n",
+            "a:\n  b:\n    c: 1\n  d: 2\ne: 3\n",
+            "a:\n    b: 1\n  c: 2\n",
+            "  a: 1\n  b:\n   c: 2\n",
+            "  a: 1\nb: 2\n",
+            "a: 1\nb:\n",
+            "a:\nb: 1\n",
+            "a: 1\n  b: 2\n",
+            "a: [ 1 , 2 ]\nb: []\nc: [ ]\nd: [1,2]   # 注释\ne: [1]#x\n",
+            "a: [1,]\n",
+            "a: [,1]\n",
+            "a: [-0, -1.5, -12]\nb: [--1]\n",
+            "a: [{}]\n",
+            "a: [{ a: 1, a: 2 }]\n",
+            "a: [{a:1}]\n",
+            "a: [{a: 1}]\nb: [5, { value: 86.42, note: \"万元\" }]\nc: [{ note: \"万元\", value: 1 }]\n",
+            "a: [{ note: '万''元' }]\nb: [{ a: \"x\\\"y\" }]\n",
+            "a: [1, {b: [2]}]\n",
+            "a: \"unclosed\nb: 1\n",
+            "a: x\u{2028}y\n",
+            "a: \u{FEFF}x\n",
+            "a: x\u{85}y\n",
+            "a: 1\rb: 2\n",
+            "a: 1\r\n\r\nb: 2\r\n",
+            "a: 1\n...\n",
+            "a: 1\n--- \n",
+            "a: 1 # c\n  # c\nb: 2\n",
+            "? a\n",
+            "- 1\n",
+            "a: 1\na: 2\n",
+            "",
+            "# 只有注释\n",
+        ] {
+            yamls.push(edge.to_string());
+        }
+        let taken: Vec<Taken> = yamls.iter().map(|y| same_reading(y)).collect();
+        // Most front matter takes a fast way, and the line reader takes
+        // every report the benchmark writes and the skeleton `gongkai new`
+        // writes, with Windows line ends or comments.
+        let events = taken.iter().filter(|t| t.events).count();
+        assert!(events * 10 > yamls.len() * 7, "{events} of {}", yamls.len());
+        let expected: Vec<String> = plain
+            .iter()
+            .flat_map(|y| [y.clone(), y.replace('\n', "\r\n"), with_comments(y)])
+            .collect();
+        assert!(expected.len() > 900, "{}", expected.len());
+        for y in &expected {
+            assert!(same_reading(y).lines, "the line reader left\n{y}");
+        }
     }
 
     fn map(node: &Node) -> &[(Key, Node)] {

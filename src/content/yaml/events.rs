@@ -22,7 +22,7 @@ const MAX_NODES: usize = 10_000;
 
 /// What serde-saphyr makes of a plain scalar.
 #[derive(Clone, Copy, Debug, PartialEq)]
-enum Class {
+pub(super) enum Class {
     Null,
     Bool(bool),
     Number,
@@ -153,7 +153,7 @@ pub fn parse(yaml: &str, shift: &dyn Fn(u64, u64) -> Pos) -> Option<Node> {
 /// `0`, `17`, `0.5`, `145.24`: digits with no leading zero, then at most a
 /// point and more digits. serde-saphyr reads each as a number (a test asks it
 /// about every such text up to 4 characters and many longer ones).
-fn is_plain_decimal(text: &str) -> bool {
+pub(super) fn is_plain_decimal(text: &str) -> bool {
     let (whole, fraction) = match text.split_once('.') {
         Some((whole, fraction)) => (whole, Some(fraction)),
         None => (text, None),
@@ -167,7 +167,7 @@ fn is_plain_decimal(text: &str) -> bool {
 }
 
 /// serde-saphyr's class of a plain scalar, asked once per text and thread.
-fn classify(text: &str) -> Option<Class> {
+pub(super) fn classify(text: &str) -> Option<Class> {
     use std::cell::RefCell;
     thread_local! {
         static SEEN: RefCell<rustc_hash::FxHashMap<String, Option<Class>>> = RefCell::default();
