@@ -83,6 +83,17 @@ impl Staging {
     /// With `reuse`, the spare of the build before, when there is one, is
     /// the staging folder (see the module documentation).
     pub fn begin(target: &Path, protected: &[&Path], reuse: bool) -> Result<Staging> {
+        Staging::begin_listed(target, protected, reuse, None)
+    }
+
+    /// [`Staging::begin`] with the spare already listed by [`list_spare`]
+    /// (a build lists it while it loads the reports).
+    pub fn begin_listed(
+        target: &Path,
+        protected: &[&Path],
+        reuse: bool,
+        listed: Option<SpareListing>,
+    ) -> Result<Staging> {
         let target = absolute(target)?;
         let parent = target
             .parent()
@@ -130,7 +141,10 @@ impl Staging {
         // Only a tree of plain folders and files: a symbolic link put there
         // would make a write land outside the output.
         let listing = match reuse && spare.join(MARKER).is_file() {
-            true => crate::timing::time("staging: list the spare", || plain_tree(&spare)),
+            true => match listed.filter(|l| l.spare == spare) {
+                Some(listed) => listed.listing,
+                None => crate::timing::time("staging: list the spare", || plain_tree(&spare, true)),
+            },
             false => None,
         };
         let reused = listing.is_some() && std::fs::rename(&spare, &dir).is_ok();
@@ -373,19 +387,44 @@ impl Staging {
     }
 }
 
+/// The spare of an output folder as it was listed, for [`Staging::begin_listed`].
+pub struct SpareListing {
+    spare: PathBuf,
+    listing: Option<Listing>,
+}
+
+/// Lists the spare of `target` on the calling thread alone: a build calls it
+/// on a thread of its own while rayon's threads load the reports, when one
+/// of the two cores would otherwise wait (the walk of `content/`, the cross
+/// rules). What was listed is checked against the manifest as in
+/// [`Staging::begin`]; a spare that changes after its listing is found out
+/// when its files are carried over, as before.
+pub fn list_spare(target: &Path) -> Option<SpareListing> {
+    let spare = spare_path(&absolute(target).ok()?);
+    let listing = match spare.join(MARKER).is_file() {
+        true => crate::timing::time("list the spare (beside the load)", || {
+            plain_tree(&spare, false)
+        }),
+        false => None,
+    };
+    Some(SpareListing { spare, listing })
+}
+
 /// What `dir` holds, if it is only folders and regular files with UTF-8
-/// names (a symbolic link there would make a write land outside it).
-fn plain_tree(dir: &Path) -> Option<Listing> {
+/// names (a symbolic link there would make a write land outside it); with
+/// `parallel`, on rayon's threads.
+fn plain_tree(dir: &Path, parallel: bool) -> Option<Listing> {
     use rayon::prelude::*;
     let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir).ok()?.flatten().collect();
-    let parts: Vec<Listing> = entries
-        .par_iter()
-        .map(|e| {
-            let mut listing = Listing::default();
-            list_entry(e, e.file_name().into_string().ok()?, &mut listing)?;
-            Some(listing)
-        })
-        .collect::<Option<_>>()?;
+    let list = |e: &std::fs::DirEntry| {
+        let mut listing = Listing::default();
+        list_entry(e, e.file_name().into_string().ok()?, &mut listing)?;
+        Some(listing)
+    };
+    let parts: Vec<Listing> = match parallel {
+        true => entries.par_iter().map(list).collect::<Option<_>>()?,
+        false => entries.iter().map(list).collect::<Option<_>>()?,
+    };
     let mut all = Listing::default();
     all.files.reserve(parts.iter().map(|p| p.files.len()).sum());
     for part in parts {

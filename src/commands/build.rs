@@ -32,6 +32,12 @@ pub fn run(root: &Path, options: BuildOptions) -> Result<ExitCode> {
         clean,
     } = options;
     let started = Instant::now();
+    // The spare of the last incremental build is listed on a thread of its
+    // own, beside the load (see `output::list_spare`).
+    let spare = (!clean).then(|| {
+        let target = Settings::output_dir_for(root, output);
+        std::thread::spawn(move || crate::output::list_spare(&target))
+    });
     let (settings, listed) = match crate::timing::time("settings and the list of reports", || {
         settings(root, output, minify)
     })? {
@@ -63,7 +69,8 @@ pub fn run(root: &Path, options: BuildOptions) -> Result<ExitCode> {
         }
     };
     let built = crate::timing::time("render and write", || {
-        build_site(&settings, &theme, &site, interactive(quiet), clean)
+        let spare = spare.and_then(|listing| listing.join().ok().flatten());
+        build_site(&settings, &theme, &site, interactive(quiet), clean, spare)
     });
     crate::timing::report();
     // The process ends now: the system takes its memory back at once,
@@ -118,6 +125,7 @@ pub fn build_site(
     site: &Site,
     progress: bool,
     clean: bool,
+    spare: Option<crate::output::SpareListing>,
 ) -> Result<Built, BuildError> {
     let protected = [
         settings.content_dir.as_path(),
@@ -132,7 +140,7 @@ pub fn build_site(
             rayon::join(
                 || {
                     crate::timing::time("staging begin", || {
-                        Staging::begin(&settings.output_dir, &protected, !clean)
+                        Staging::begin_listed(&settings.output_dir, &protected, !clean, spare)
                     })
                 },
                 || match clean {
@@ -217,7 +225,7 @@ pub fn build_site(
                 anyhow::Error::new(e).context("写入输出文件失败"),
             ));
         }
-        return build_site(settings, theme, site, progress, true);
+        return build_site(settings, theme, site, progress, true, None);
     }
     let reused = carried.len();
     // A reused staging folder (the spare) still holds files of an older output.

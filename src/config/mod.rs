@@ -400,6 +400,18 @@ impl Settings {
         ))
     }
 
+    /// The output folder: `output` (relative to the working folder), or
+    /// `public/` in the site.
+    pub fn output_dir_for(root: &Path, output: Option<&Path>) -> PathBuf {
+        match output {
+            Some(o) if o.is_absolute() => o.to_path_buf(),
+            Some(o) => std::env::current_dir()
+                .map(|d| d.join(o))
+                .unwrap_or_else(|_| o.to_path_buf()),
+            None => root.join("public"),
+        }
+    }
+
     /// Settings from an already read `site.toml`.
     pub fn with_site(
         root: &Path,
@@ -407,17 +419,10 @@ impl Settings {
         minify: bool,
         site: SiteConfig,
     ) -> Settings {
-        let output_dir = match output {
-            Some(o) if o.is_absolute() => o.to_path_buf(),
-            Some(o) => std::env::current_dir()
-                .map(|d| d.join(o))
-                .unwrap_or_else(|_| o.to_path_buf()),
-            None => root.join("public"),
-        };
         Settings {
             root: root.to_path_buf(),
             content_dir: root.join("content"),
-            output_dir,
+            output_dir: Settings::output_dir_for(root, output),
             site,
             minify,
         }
