@@ -15,10 +15,11 @@
 use super::{Key, Node, NodeKind, Pos};
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
 
-/// Larger or deeper documents go to serde-saphyr (its budget decides).
-const MAX_BYTES: usize = 256 * 1024;
-const MAX_DEPTH: usize = 16;
-const MAX_NODES: usize = 10_000;
+/// Larger or deeper documents go to serde-saphyr (its budget decides); the
+/// line reader keeps to the same limits.
+pub(super) const MAX_BYTES: usize = 256 * 1024;
+pub(super) const MAX_DEPTH: usize = 16;
+pub(super) const MAX_NODES: usize = 10_000;
 
 /// What serde-saphyr makes of a plain scalar.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -15,13 +15,10 @@
 //! gives it. The tests and the fuzz target `yaml` compare its tree with
 //! serde-saphyr's on every document it takes.
 
-use super::events::{Class, classify, is_plain_decimal};
+// Larger or deeper documents go to the other readers, as from the event reader.
+use super::events::{Class, MAX_BYTES, MAX_DEPTH, MAX_NODES, classify, is_plain_decimal};
 use super::{Key, Node, NodeKind, Pos};
 
-/// Larger or deeper documents go to the other readers.
-const MAX_BYTES: usize = 256 * 1024;
-const MAX_DEPTH: usize = 16;
-const MAX_NODES: usize = 10_000;
 /// YAML limits an implicit key to 1024 characters; ours are short words.
 const MAX_KEY: usize = 64;
 
