@@ -56,25 +56,22 @@ pub enum Input {
     AgencyListing(String),
     /// The listing data of one year's reports.
     YearListing(i64),
+    /// The metadata and cells of one year's reports, not their text: a
+    /// year page sums their cells (see [`data_print`]).
+    YearData(i64),
 }
 
 /// The inputs of a job: the dependency map from sources to outputs.
-pub fn job_inputs(job: &Job, site: &Site) -> Vec<Input> {
+pub fn job_inputs(job: &Job) -> Vec<Input> {
     let mut inputs = vec![Input::Config, Input::Theme];
     match job {
         Job::Index | Job::Feeds => inputs.push(Input::Listings),
         Job::NotFound | Job::Statics => {}
         Job::Report(rel) => inputs.push(Input::Report(rel.clone())),
         Job::Agency(name) => inputs.push(Input::AgencyListing(name.clone())),
-        Job::Year(y) => {
-            // The year page sums every cell of the year's reports.
-            inputs.push(Input::YearListing(*y));
-            inputs.extend(
-                site.reports_in(*y)
-                    .iter()
-                    .map(|r| Input::Report(r.source.rel.clone())),
-            );
-        }
+        // The year page sums every cell of the year's reports, and shows
+        // nothing of their text: a narrative edit leaves it as it is.
+        Job::Year(y) => inputs.extend([Input::YearListing(*y), Input::YearData(*y)]),
         Job::PortalJson | Job::PortalCsv => inputs.push(Input::AnyReportData),
         Job::Search => inputs.push(Input::AnyReport),
     }
@@ -82,20 +79,11 @@ pub fn job_inputs(job: &Job, site: &Site) -> Vec<Input> {
 }
 
 /// The jobs whose inputs intersect `changed`, out of `jobs`: what
-/// [`job_inputs`] says, without listing every job's inputs (a year page
-/// reads thousands of reports).
-pub fn dependents(changed: &BTreeSet<Input>, jobs: &[Job], site: &Site) -> Vec<Job> {
+/// [`job_inputs`] says.
+pub fn dependents(changed: &BTreeSet<Input>, jobs: &[Job]) -> Vec<Job> {
     if changed.contains(&Input::Config) || changed.contains(&Input::Theme) {
         return jobs.to_vec();
     }
-    // The years whose reports changed (a year page sums their cells).
-    let years: BTreeSet<i64> = changed
-        .iter()
-        .filter_map(|i| match i {
-            Input::Report(rel) => site.report(rel).map(|r| r.meta.year),
-            _ => None,
-        })
-        .collect();
     let has = |i: Input| changed.contains(&i);
     jobs.iter()
         .filter(|job| match job {
@@ -103,7 +91,7 @@ pub fn dependents(changed: &BTreeSet<Input>, jobs: &[Job], site: &Site) -> Vec<J
             Job::NotFound | Job::Statics => false,
             Job::Report(rel) => has(Input::Report(rel.clone())),
             Job::Agency(name) => has(Input::AgencyListing(name.clone())),
-            Job::Year(y) => years.contains(y) || has(Input::YearListing(*y)),
+            Job::Year(y) => has(Input::YearListing(*y)) || has(Input::YearData(*y)),
             Job::PortalJson | Job::PortalCsv => has(Input::AnyReportData),
             Job::Search => has(Input::AnyReport),
         })
@@ -246,6 +234,11 @@ impl<'a> InputPrints<'a> {
                     h.hash(self.listing[i]);
                 }
             }
+            Input::YearData(y) => {
+                for &i in self.site.years.get(y).map(|v| &v[..]).unwrap_or(&[]) {
+                    h.hash(self.data[i]);
+                }
+            }
         }
         h.finish()
     }
@@ -268,7 +261,7 @@ pub fn job_fingerprints(
         .map(|job| {
             let mut h = Hasher::default();
             h.bytes(version.as_bytes());
-            for input in job_inputs(job, site) {
+            for input in job_inputs(job) {
                 h.hash(prints.of(&input));
             }
             h.finish()
@@ -733,7 +726,7 @@ impl Pipeline {
         let mut jobs = if full {
             all_jobs.to_vec()
         } else {
-            dependents(&self.pending, all_jobs, &self.site)
+            dependents(&self.pending, all_jobs)
         };
         // Jobs come and go only with reports, agencies and years, which
         // change the listings (or with site.toml and the theme).
@@ -928,6 +921,9 @@ impl Pipeline {
         };
         if data(&old) != data(&new) {
             self.pending.insert(Input::AnyReportData);
+            for key in old_key.iter().chain(new_key.iter()) {
+                self.pending.insert(Input::YearData(key.year));
+            }
         }
         let same_place = match (&old_key, &new_key) {
             (Some(a), Some(b)) => a.agency == b.agency && a.year == b.year,
@@ -948,29 +944,6 @@ impl Pipeline {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn site() -> Site {
-        let files = [("a", 2021), ("b", 2021), ("a", 2022)]
-            .iter()
-            .map(|(agency, year)| {
-                let source = SourcePath {
-                    path: format!("content/{agency}/{year}.md").into(),
-                    rel: format!("content/{agency}/{year}.md"),
-                    stem: format!("{agency}/{year}"),
-                };
-                let text = crate::report::skeleton::new_report(agency, *year, None);
-                let report = crate::report::parse::parse_report(&source, &text)
-                    .report
-                    .map(std::sync::Arc::new);
-                LoadedFile {
-                    source,
-                    report,
-                    findings: Vec::new(),
-                }
-            })
-            .collect();
-        Site::assemble(files, &Default::default())
-    }
 
     /// The listing print follows every key figure, and nothing else of the tables.
     #[test]
@@ -1002,7 +975,6 @@ mod tests {
 
     #[test]
     fn a_report_change_reruns_only_the_jobs_that_read_it() {
-        let site = site();
         let jobs: Vec<Job> = {
             let mut j = vec![
                 Job::Index,
@@ -1031,7 +1003,11 @@ mod tests {
         };
         let report = |r: &str| Input::Report(r.into());
         let text_edit = vec![report("content/a/2021.md"), Input::AnyReport];
-        let cell_edit = [text_edit.clone(), vec![Input::AnyReportData]].concat();
+        let cell_edit = [
+            text_edit.clone(),
+            vec![Input::AnyReportData, Input::YearData(2021)],
+        ]
+        .concat();
         let figure_edit = [
             cell_edit.clone(),
             vec![
@@ -1042,13 +1018,10 @@ mod tests {
         ]
         .concat();
         let cases: Vec<(Vec<Input>, Vec<Job>)> = vec![
+            // The year page shows nothing of a report's text.
             (
                 text_edit,
-                vec![
-                    Job::Search,
-                    Job::Report("content/a/2021.md".into()),
-                    Job::Year(2021),
-                ],
+                vec![Job::Search, Job::Report("content/a/2021.md".into())],
             ),
             (
                 cell_edit,
@@ -1080,11 +1053,11 @@ mod tests {
         ];
         for (changed, expected) in cases {
             let changed: BTreeSet<Input> = changed.into_iter().collect();
-            assert_eq!(dependents(&changed, &jobs, &site), expected, "{changed:?}");
+            assert_eq!(dependents(&changed, &jobs), expected, "{changed:?}");
             // The same as reading the dependency map job by job.
             let by_map: Vec<Job> = jobs
                 .iter()
-                .filter(|job| job_inputs(job, &site).iter().any(|i| changed.contains(i)))
+                .filter(|job| job_inputs(job).iter().any(|i| changed.contains(i)))
                 .cloned()
                 .collect();
             assert_eq!(by_map, expected, "{changed:?}");
