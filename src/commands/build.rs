@@ -132,7 +132,11 @@ pub fn build_site(
         &settings.root.join("themes"),
     ];
     let target = crate::output::absolute(&settings.output_dir).map_err(BuildError::Io)?;
-    let renderer = Renderer::new(settings, theme, site);
+    let mut renderer = Renderer::new(settings, theme, site);
+    renderer.search_memo = Some(crate::render::search_memo::MemoPath {
+        file: crate::load_cache::path(settings).join(crate::render::search_memo::FILE_NAME),
+        read: !clean,
+    });
     // Listing the spare, reading the manifest, and the jobs with their
     // fingerprints, side by side.
     let ((staging, previous), (jobs, prints, version)) = rayon::join(

@@ -11,6 +11,7 @@ pub mod feeds;
 pub mod pages;
 pub mod report_page;
 pub mod search;
+pub mod search_memo;
 pub mod tables;
 pub mod theme;
 pub mod views;
@@ -132,6 +133,8 @@ pub struct Renderer<'a> {
     pub theme: &'a Theme,
     pub site: &'a Site,
     site_view: SiteView,
+    /// Where `build` keeps the search index's postings between builds.
+    pub search_memo: Option<search_memo::MemoPath>,
 }
 
 impl<'a> Renderer<'a> {
@@ -141,6 +144,7 @@ impl<'a> Renderer<'a> {
             theme,
             site,
             site_view: SiteView::new(settings),
+            search_memo: None,
         }
     }
 
@@ -266,7 +270,7 @@ impl<'a> Renderer<'a> {
             Job::PortalJson | Job::PortalCsv => Ok(Vec::new()),
             Job::Feeds => Ok(feeds::files(self.settings, self.site)),
             Job::Search => {
-                let mut files = search::index_files(self.site);
+                let mut files = search::index_files_memo(self.site, self.search_memo.as_ref());
                 let page = search::search_page(view());
                 files.push(self.page("search.html", "search/index.html".into(), &page)?);
                 Ok(files)

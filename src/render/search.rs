@@ -13,7 +13,9 @@
 //! browser as [`query`] does here.
 
 use super::OutputFile;
+use super::search_memo::{self, Memo, MemoPath, Shards, doc_print};
 use super::views::{PageMeta, SiteView, listing_meta};
+use crate::pipeline::Hash;
 use crate::report::Report;
 use crate::site::{Site, report_dir};
 use serde::Serialize;
@@ -258,8 +260,92 @@ type Postings = Vec<(String, Vec<u32>)>;
 
 /// The index files for every report of the site.
 pub fn index_files(site: &Site) -> Vec<OutputFile> {
+    index_files_memo(site, None)
+}
+
+/// [`index_files`], patching the postings of the last build's index (its
+/// memo, at `memo`) when few reports' texts changed since, and keeping the
+/// new postings there for the next build.
+pub fn index_files_memo(site: &Site, memo: Option<&MemoPath>) -> Vec<OutputFile> {
     use rayon::prelude::*;
     let shards = shard_count(site.reports.len());
+    let docs: Vec<Hash> = match memo {
+        Some(_) => site.reports.par_iter().map(|r| doc_print(r)).collect(),
+        None => Vec::new(),
+    };
+    let old = memo
+        .filter(|m| m.read)
+        .and_then(|m| crate::timing::time("search: read the memo", || search_memo::read(&m.file)));
+    let (postings, changed) = match old.and_then(|old| patched(site, old, &docs, shards)) {
+        Some((postings, changed)) => (postings, changed),
+        None => (
+            crate::timing::time("search: postings", || postings(site, shards)),
+            true,
+        ),
+    };
+    let mut files = vec![OutputFile {
+        path: "search/meta.json".into(),
+        bytes: serde_json::to_vec(&Meta {
+            version: 1,
+            docs: site.reports.len(),
+            shards,
+            chunk: CHUNK,
+        })
+        .unwrap_or_default(),
+    }];
+    // Each shard is encoded on its own (in parallel, in shard order), its
+    // terms in order, its ids as differences.
+    let shard_files: Vec<OutputFile> = crate::timing::time("search: encode", || {
+        postings
+            .par_iter()
+            .enumerate()
+            .map(|(s, terms)| {
+                let encoded: BTreeMap<&str, Vec<u32>> = terms
+                    .iter()
+                    .map(|(term, ids)| (term.as_str(), search_memo::deltas(ids)))
+                    .collect();
+                OutputFile {
+                    path: format!("search/t-{s}.json"),
+                    bytes: serde_json::to_vec(&encoded).unwrap_or_default(),
+                }
+            })
+            .collect()
+    });
+    files.extend(shard_files);
+    if let Some(m) = memo.filter(|_| changed) {
+        crate::timing::time("search: write the memo", || {
+            search_memo::write(
+                &m.file,
+                &Memo {
+                    docs,
+                    shards: postings,
+                },
+            )
+        });
+    }
+    for (k, chunk) in site.reports.chunks(CHUNK).enumerate() {
+        let docs: Vec<(&str, String, &str, i64)> = chunk
+            .iter()
+            .map(|r| {
+                (
+                    r.meta.title.as_str(),
+                    report_dir(r),
+                    r.meta.agency.as_str(),
+                    r.meta.year,
+                )
+            })
+            .collect();
+        files.push(OutputFile {
+            path: format!("search/d-{k}.json"),
+            bytes: serde_json::to_vec(&docs).unwrap_or_default(),
+        });
+    }
+    files
+}
+
+/// The postings of every report, by shard.
+fn postings(site: &Site, shards: u32) -> Shards {
+    use rayon::prelude::*;
     // The reports are split into runs, a few per thread; each run's
     // postings are found on their own (terms, then ids, with no lock),
     // already split by shard. Joined run by run in order, a term's ids stay
@@ -279,62 +365,66 @@ pub fn index_files(site: &Site) -> Vec<OutputFile> {
             by_shard[s].push(part);
         }
     }
-    let mut files = vec![OutputFile {
-        path: "search/meta.json".into(),
-        bytes: serde_json::to_vec(&Meta {
-            version: 1,
-            docs: site.reports.len(),
-            shards,
-            chunk: CHUNK,
-        })
-        .unwrap_or_default(),
-    }];
-    // Each shard is joined and encoded on its own (in parallel, in shard order).
-    let shard_files: Vec<OutputFile> = by_shard
+    by_shard
         .into_par_iter()
-        .enumerate()
-        .map(|(s, parts)| {
-            // In term order (as a `BTreeMap` writes them).
+        .map(|parts| {
             let mut joined: BTreeMap<String, Vec<u32>> = BTreeMap::new();
             for (term, ids) in parts.into_iter().flatten() {
                 joined.entry(term).or_default().extend(ids);
             }
-            let encoded: BTreeMap<String, Vec<u32>> = joined
-                .into_iter()
-                .map(|(term, ids)| {
-                    let deltas = ids.iter().scan(0u32, |prev, &id| {
-                        let d = id - *prev;
-                        *prev = id;
-                        Some(d)
-                    });
-                    (term, deltas.collect())
-                })
-                .collect();
-            OutputFile {
-                path: format!("search/t-{s}.json"),
-                bytes: serde_json::to_vec(&encoded).unwrap_or_default(),
-            }
+            joined
         })
+        .collect()
+}
+
+/// The postings of the memo `old`, patched for the reports whose
+/// [`doc_print`] is not the one it recorded (`docs` are the site's, by id),
+/// and whether they changed; `None` when the memo is of another number of
+/// reports, or when so many changed that finding them all is as quick.
+fn patched(site: &Site, old: Memo, docs: &[Hash], shards: u32) -> Option<(Shards, bool)> {
+    use rayon::prelude::*;
+    if old.docs.len() != docs.len() || old.shards.len() != shards as usize {
+        return None;
+    }
+    let changed: Vec<u32> = (0..docs.len())
+        .filter(|&i| old.docs[i] != docs[i])
+        .map(|i| i as u32)
         .collect();
-    files.extend(shard_files);
-    for (k, chunk) in site.reports.chunks(CHUNK).enumerate() {
-        let docs: Vec<(&str, String, &str, i64)> = chunk
-            .iter()
-            .map(|r| {
-                (
-                    r.meta.title.as_str(),
-                    report_dir(r),
-                    r.meta.agency.as_str(),
-                    r.meta.year,
+    if changed.len() * 4 > docs.len() {
+        return None;
+    }
+    if changed.is_empty() {
+        return Some((old.shards, false));
+    }
+    crate::timing::time("search: patch the memo", || {
+        // The postings of the changed reports as they are now, by shard.
+        let fresh: Vec<Vec<Postings>> = changed
+            .par_iter()
+            .map(|&id| {
+                run_postings(
+                    &site.reports[id as usize..=id as usize],
+                    id as usize,
+                    shards,
                 )
             })
             .collect();
-        files.push(OutputFile {
-            path: format!("search/d-{k}.json"),
-            bytes: serde_json::to_vec(&docs).unwrap_or_default(),
+        let mut postings = old.shards;
+        postings.par_iter_mut().enumerate().for_each(|(s, terms)| {
+            // Their ids out of every term, then into the terms they have now.
+            for ids in terms.values_mut() {
+                ids.retain(|id| changed.binary_search(id).is_err());
+            }
+            for (term, ids) in fresh.iter().flat_map(|f| &f[s]) {
+                let list = terms.entry(term.clone()).or_default();
+                for &id in ids {
+                    let at = list.partition_point(|&x| x < id);
+                    list.insert(at, id);
+                }
+            }
+            terms.retain(|_, ids| !ids.is_empty());
         });
-    }
-    files
+        Some((postings, true))
+    })
 }
 
 /// The postings of a run of reports, the first of which has the id
@@ -515,6 +605,96 @@ mod tests {
         }
         let found = query(&dir.path().join("search"), "政府信息公开").expect("query");
         assert_eq!(found.len(), site.reports.len());
+    }
+
+    /// The postings a memo is patched into are those found from every
+    /// report: for a narrative edit, a term that goes (it was in that report
+    /// alone), a term that comes, a title edit, several reports at once; the
+    /// memo of another number of reports, or damaged, is not used.
+    #[test]
+    fn a_patched_memo_gives_the_index_found_from_every_report() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let settings = crate::config::Settings::new(root, None, true).expect("settings");
+        let mut seen = BTreeSet::new();
+        let files: Vec<_> = crate::site::repository_reports()
+            .into_iter()
+            .filter(|(source, _)| seen.insert(source.rel.clone()))
+            .map(|(source, text)| crate::site::load_text(&settings, &source, &text))
+            .collect();
+        let site = Site::assemble(files, &settings.site);
+        let n = site.reports.len();
+        assert!(n > 20, "{n}");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join(search_memo::FILE_NAME);
+        let path = |read| MemoPath {
+            file: file.clone(),
+            read,
+        };
+        let edit = |site: &Site, i: usize, f: &dyn Fn(&mut Report)| {
+            let mut site = site.clone();
+            let mut r = (*site.reports[i]).clone();
+            f(&mut r);
+            site.reports[i] = std::sync::Arc::new(r);
+            site
+        };
+        // The memo of the site as it is.
+        assert_eq!(
+            index_files_memo(&site, Some(&path(false))),
+            index_files(&site)
+        );
+        let shards = shard_count(n);
+        let docs = |site: &Site| {
+            site.reports
+                .iter()
+                .map(|r| doc_print(r))
+                .collect::<Vec<_>>()
+        };
+        let mut current = site.clone();
+        type Step<'a> = (&'a str, Vec<usize>, &'a dyn Fn(&mut Report));
+        let steps: Vec<Step> = vec![
+            ("a term that comes", vec![3], &|r: &mut Report| {
+                r.narrative.parts[0].html.push_str("<p>鼋鼍 zyxw</p>")
+            }),
+            ("the term goes again", vec![3], &|r: &mut Report| {
+                let html = &mut r.narrative.parts[0].html;
+                *html = html.replace("<p>鼋鼍 zyxw</p>", "");
+            }),
+            ("a title", vec![0], &|r: &mut Report| {
+                r.meta.title.push_str("（修订）")
+            }),
+            ("three reports", vec![1, n / 2, n - 1], &|r: &mut Report| {
+                r.narrative.parts.truncate(1)
+            }),
+        ];
+        for (what, ids, f) in steps {
+            let before = current.clone();
+            for &i in &ids {
+                current = edit(&current, i, f);
+            }
+            let memo = search_memo::read(&file).expect(what);
+            assert_eq!(memo.docs, docs(&before), "{what}");
+            let (patched, changed) = patched(&current, memo, &docs(&current), shards).expect(what);
+            assert!(changed, "{what}");
+            assert!(patched == postings(&current, shards), "{what}");
+            // And through the memo file, as a build does.
+            let files = index_files_memo(&current, Some(&path(true)));
+            assert_eq!(files, index_files(&current), "{what}");
+        }
+        let terms = |site: &Site| -> usize { postings(site, shards).iter().map(|s| s.len()).sum() };
+        assert_eq!(terms(&current), terms(&edit(&current, 3, &|_| {})));
+        // Another number of reports: found from every report.
+        let mut fewer = current.clone();
+        fewer.reports.pop();
+        let memo = search_memo::read(&file).expect("memo");
+        assert!(patched(&fewer, memo, &docs(&fewer), shard_count(n - 1)).is_none());
+        // A damaged memo is not read.
+        let mut bytes = std::fs::read(&file).expect("memo");
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 1;
+        std::fs::write(&file, &bytes).expect("write");
+        assert!(search_memo::read(&file).is_none());
+        std::fs::write(&file, &bytes[..middle]).expect("write");
+        assert!(search_memo::read(&file).is_none());
     }
 
     #[test]
