@@ -39,8 +39,14 @@ const MAGIC: &[u8; 16] = b"gongkai-cache-4\n";
 #[derive(Default)]
 pub struct LoadCache {
     key: Hash,
-    /// One per shard (empty when the cache was not read).
-    shards: Vec<Shard>,
+    /// The folder to read the shards from (`None`: nothing to read).
+    dir: Option<PathBuf>,
+    /// One per shard, read on first use: by the thread that loads the first
+    /// of its reports, so that only the shards being loaded are in memory
+    /// (not the whole ~60 MB cache beside the reports decoded from it).
+    shards: Vec<std::sync::OnceLock<Shard>>,
+    /// Some shard file was there when the cache was opened.
+    any: bool,
 }
 
 /// One file of the cache.
@@ -170,48 +176,57 @@ impl LoadCache {
     pub fn empty(settings: &Settings) -> LoadCache {
         LoadCache {
             key: key(settings),
-            shards: Vec::new(),
+            dir: None,
+            shards: (0..SHARDS).map(|_| Default::default()).collect(),
+            any: false,
         }
     }
 
-    /// The cache of the site, or an empty one when there is none usable.
-    /// A damaged or foreign file only loses its own entries.
+    /// The cache of the site (its shards are read on first use), or an
+    /// empty one when there is none. A damaged or foreign file only loses
+    /// its own entries.
     pub fn read(settings: &Settings) -> LoadCache {
-        use rayon::prelude::*;
         let mut cache = LoadCache::empty(settings);
         let dir = path(settings);
         if !is_real_dir(&dir) {
             return cache;
         }
-        cache.shards = (0..SHARDS as usize)
-            .into_par_iter()
-            .map(|i| {
-                std::fs::read(shard_file(&dir, i))
-                    .ok()
-                    .and_then(|data| {
-                        let entries = index(&data, cache.key)?;
-                        Some(Shard {
-                            data: std::sync::Mutex::new(data),
-                            entries,
-                            read: true,
-                        })
-                    })
-                    .unwrap_or_default()
-            })
-            .collect();
+        cache.any = (0..SHARDS as usize).any(|i| shard_file(&dir, i).is_file());
+        cache.dir = Some(dir);
         cache
+    }
+
+    /// Shard `i`, read from its file the first time it is asked for.
+    fn shard(&self, i: usize) -> Option<&Shard> {
+        let read = |dir: &Path| {
+            std::fs::read(shard_file(dir, i))
+                .ok()
+                .and_then(|data| {
+                    let entries = index(&data, self.key)?;
+                    Some(Shard {
+                        data: std::sync::Mutex::new(data),
+                        entries,
+                        read: true,
+                    })
+                })
+                .unwrap_or_default()
+        };
+        let shard = self.shards.get(i)?;
+        Some(shard.get_or_init(|| self.dir.as_deref().map(read).unwrap_or_default()))
     }
 
     /// Lets go of the bytes of shard `shard` (its reports are loaded):
     /// the encoded reports are never all in memory beside the decoded ones.
     pub fn release(&self, shard: usize) {
-        if let Some(Ok(mut data)) = self.shards.get(shard).map(|s| s.data.lock()) {
+        let data = self.shards.get(shard).and_then(|s| s.get());
+        if let Some(Ok(mut data)) = data.map(|s| s.data.lock()) {
             *data = Vec::new();
         }
     }
 
+    /// No file of the cache was there when it was opened.
     pub fn is_empty(&self) -> bool {
-        self.shards.iter().all(|s| s.entries.is_empty())
+        !self.any
     }
 
     /// The report stored for the file at `rel` with bytes hashed `bytes`.
@@ -229,7 +244,7 @@ impl LoadCache {
     }
 
     fn entry(&self, rel: &str) -> Option<(&Shard, &Entry)> {
-        let shard = self.shards.get(shard_of(rel))?;
+        let shard = self.shard(shard_of(rel))?;
         Some((shard, shard.entries.get(rel)?))
     }
 
@@ -258,7 +273,7 @@ impl LoadCache {
             by_shard[shard_of(rel)].push((rel, u, report));
         }
         by_shard.par_iter().enumerate().for_each(|(i, uses)| {
-            let old = self.shards.get(i);
+            let old = self.shard(i);
             let entry_of = |rel: &str| old.and_then(|s| s.entries.get(rel));
             let changed = uses.iter().any(|(rel, u, _)| match u {
                 Use::Fresh(..) => true,
@@ -430,6 +445,50 @@ mod tests {
         assert!(count > 20, "only {count} reports");
     }
 
+    /// Opening the cache reads none of its files; asking for a report reads
+    /// the one file that keeps it, and letting go of that file keeps its
+    /// index (for the next write) but not its bytes.
+    #[test]
+    fn the_cache_reads_a_file_only_when_one_of_its_reports_is_asked_for() {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::copy(repo.join("site.toml"), dir.path().join("site.toml")).expect("site.toml");
+        let settings = Settings::new(dir.path(), None, true).expect("settings");
+        let repo_settings = Settings::new(repo, None, true).expect("settings");
+        let loaded: Vec<_> = crate::site::repository_reports()
+            .into_iter()
+            .filter_map(|(source, text)| {
+                let report = crate::site::load_text(&repo_settings, &source, &text).report?;
+                Some((source.rel, crate::pipeline::hash(text.as_bytes()), report))
+            })
+            .collect();
+        let uses: Vec<_> = loaded
+            .iter()
+            .map(|(rel, h, _)| (rel.as_str(), Use::Fresh(*h, None)))
+            .collect();
+        let uses: Vec<_> = uses
+            .iter()
+            .zip(&loaded)
+            .map(|((rel, u), (_, _, r))| (*rel, u, Some(&**r)))
+            .collect();
+        assert!(LoadCache::read(&settings).is_empty());
+        LoadCache::empty(&settings).write(&settings, &uses);
+        let cache = LoadCache::read(&settings);
+        assert!(!cache.is_empty());
+        assert!(cache.shards.iter().all(|s| s.get().is_none()));
+        let (rel, h, report) = &loaded[0];
+        let back = cache.get(rel, *h).expect("cached");
+        assert_eq!(back.meta.title, report.meta.title);
+        let read: Vec<usize> = (0..SHARDS as usize)
+            .filter(|&i| cache.shards[i].get().is_some())
+            .collect();
+        assert_eq!(read, [shard_of(rel)]);
+        cache.release(shard_of(rel));
+        let shard = cache.shards[shard_of(rel)].get().expect("read");
+        assert!(shard.entries.contains_key(rel.as_str()));
+        assert!(shard.data.lock().unwrap().is_empty());
+    }
+
     /// A cache entry that decodes but lacks the shape loading gives (here a
     /// row of table 三 missing) is not used.
     #[test]
@@ -452,7 +511,7 @@ mod tests {
             let data = encode(r).unwrap().into_vec();
             let shards = (0..SHARDS as usize)
                 .map(|i| match i == shard_of(rel) {
-                    true => Shard {
+                    true => std::sync::OnceLock::from(Shard {
                         entries: [(
                             rel.to_string(),
                             Entry {
@@ -465,11 +524,16 @@ mod tests {
                         .collect(),
                         data: std::sync::Mutex::new(data.clone()),
                         read: true,
-                    },
-                    false => Shard::default(),
+                    }),
+                    false => std::sync::OnceLock::from(Shard::default()),
                 })
                 .collect();
-            let cache = LoadCache { key: 0, shards };
+            let cache = LoadCache {
+                key: 0,
+                dir: None,
+                shards,
+                any: true,
+            };
             assert_eq!(cache.get(rel, 7).is_some(), usable);
             assert!(cache.get(rel, 8).is_none());
         }
