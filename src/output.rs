@@ -415,15 +415,17 @@ pub fn list_spare(target: &Path) -> Option<SpareListing> {
 /// `parallel`, on rayon's threads.
 fn plain_tree(dir: &Path, parallel: bool) -> Option<Listing> {
     use rayon::prelude::*;
-    let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir).ok()?.flatten().collect();
-    let list = |e: &std::fs::DirEntry| {
+    let root = open_dir(rustix::fs::CWD, dir)?;
+    let entries = dir_entries(root)?;
+    let list = |(name, kind): &(std::ffi::CString, rustix::fs::FileType)| {
         let mut listing = Listing::default();
-        list_entry(e, e.file_name().into_string().ok()?, &mut listing)?;
+        let rel = name.to_str().ok()?.to_string();
+        list_entry(entries.0.fd().ok()?, name, *kind, rel, &mut listing)?;
         Some(listing)
     };
     let parts: Vec<Listing> = match parallel {
-        true => entries.par_iter().map(list).collect::<Option<_>>()?,
-        false => entries.iter().map(list).collect::<Option<_>>()?,
+        true => entries.1.par_iter().map(list).collect::<Option<_>>()?,
+        false => entries.1.iter().map(list).collect::<Option<_>>()?,
     };
     let mut all = Listing::default();
     all.files.reserve(parts.iter().map(|p| p.files.len()).sum());
@@ -434,24 +436,79 @@ fn plain_tree(dir: &Path, parallel: bool) -> Option<Listing> {
     Some(all)
 }
 
-/// Adds `entry` (at `rel`) to `listing`, and for a folder everything in it;
-/// `None` for anything but folders and regular files with UTF-8 names. A
-/// file's `stat` is taken from its open folder by name (`statx` on the
-/// folder's descriptor), not by a path looked up from the root.
-fn list_entry(entry: &std::fs::DirEntry, rel: String, listing: &mut Listing) -> Option<()> {
-    let kind = entry.file_type().ok()?;
-    if kind.is_dir() {
-        for e in std::fs::read_dir(entry.path()).ok()? {
-            let e = e.ok()?;
-            let name = e.file_name().into_string().ok()?;
-            list_entry(&e, format!("{rel}/{name}"), listing)?;
+/// Opens the folder `name` (relative to the open folder `at`), never
+/// through a symbolic link.
+fn open_dir<P: rustix::path::Arg>(
+    at: impl rustix::fd::AsFd,
+    name: P,
+) -> Option<rustix::fd::OwnedFd> {
+    use rustix::fs::{Mode, OFlags};
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    rustix::fs::openat(at, name, flags, Mode::empty()).ok()
+}
+
+/// An open folder and its entries (name and type; `.` and `..` left out).
+type Entries = (
+    rustix::fs::Dir,
+    Vec<(std::ffi::CString, rustix::fs::FileType)>,
+);
+
+fn dir_entries(fd: rustix::fd::OwnedFd) -> Option<Entries> {
+    let mut dir = rustix::fs::Dir::new(fd).ok()?;
+    let mut entries = Vec::new();
+    while let Some(e) = dir.read() {
+        let e = e.ok()?;
+        let name = e.file_name();
+        if name.to_bytes() != b"." && name.to_bytes() != b".." {
+            entries.push((name.to_owned(), e.file_type()));
         }
-        listing.dirs.push(rel);
-    } else if kind.is_file() {
-        let seen = Seen::of(&entry.metadata().ok()?);
-        listing.files.insert(rel, seen);
-    } else {
-        return None;
+    }
+    Some((dir, entries))
+}
+
+/// Adds the entry `name` of the open folder `parent` (at `rel`) to
+/// `listing`, and for a folder everything in it; `None` for anything but
+/// folders and regular files with UTF-8 names. Folders are opened, and
+/// files `stat`ed, by name from their open folder (`openat`, `statx`), not
+/// by a path looked up from the root.
+fn list_entry(
+    parent: rustix::fd::BorrowedFd,
+    name: &std::ffi::CStr,
+    kind: rustix::fs::FileType,
+    rel: String,
+    listing: &mut Listing,
+) -> Option<()> {
+    use rustix::fs::{AtFlags, FileType, StatxFlags};
+    match kind {
+        FileType::Directory => {
+            let (dir, entries) = dir_entries(open_dir(parent, name)?)?;
+            let fd = dir.fd().ok()?;
+            for (child, kind) in &entries {
+                let rel = format!("{rel}/{}", child.to_str().ok()?);
+                list_entry(fd, child, *kind, rel, listing)?;
+            }
+            listing.dirs.push(rel);
+        }
+        FileType::RegularFile | FileType::Unknown => {
+            let mask = StatxFlags::TYPE | StatxFlags::INO | StatxFlags::SIZE | StatxFlags::MTIME;
+            let st = rustix::fs::statx(parent, name, AtFlags::SYMLINK_NOFOLLOW, mask).ok()?;
+            match FileType::from_raw_mode(st.stx_mode.into()) {
+                FileType::RegularFile => {}
+                // A file system that gives no type in its listing.
+                FileType::Directory if kind == FileType::Unknown => {
+                    return list_entry(parent, name, FileType::Directory, rel, listing);
+                }
+                _ => return None,
+            }
+            let t = st.stx_mtime;
+            let seen = Seen {
+                ino: st.stx_ino,
+                len: st.stx_size,
+                mtime: i128::from(t.tv_sec) * 1_000_000_000 + i128::from(t.tv_nsec),
+            };
+            listing.files.insert(rel, seen);
+        }
+        _ => return None,
     }
     Some(())
 }
@@ -606,6 +663,84 @@ pub fn absolute(p: &Path) -> Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The listing of a tree of folders and files is what `stat` says of
+    /// each file, by path, with every folder; anything else anywhere in the
+    /// tree (a symbolic link to a file or a folder, a name that is not
+    /// UTF-8, a pipe) means no listing.
+    #[test]
+    fn a_plain_tree_is_listed_and_anything_else_is_refused() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("tree");
+        for (rel, text) in [
+            ("index.html", "a"),
+            ("甲/2021/index.html", "bb"),
+            ("甲/2021/report.json", "ccc"),
+            ("甲/index.html", ""),
+            ("data/cells.csv", "dddd"),
+        ] {
+            write_bytes(&root, rel, text.as_bytes()).expect("write");
+        }
+        std::fs::create_dir_all(root.join("empty/inner")).expect("mkdir");
+        for parallel in [false, true] {
+            let listing = plain_tree(&root, parallel).expect("plain");
+            let mut files: Vec<(String, Seen)> = listing.files.into_iter().collect();
+            files.sort_by(|a, b| a.0.cmp(&b.0));
+            let expected: Vec<(String, Seen)> = [
+                "data/cells.csv",
+                "index.html",
+                "甲/2021/index.html",
+                "甲/2021/report.json",
+                "甲/index.html",
+            ]
+            .iter()
+            .map(|rel| {
+                let m = std::fs::symlink_metadata(root.join(rel)).expect("stat");
+                (rel.to_string(), Seen::of(&m))
+            })
+            .collect();
+            assert_eq!(files, expected);
+            let mut dirs = listing.dirs;
+            dirs.sort();
+            assert_eq!(dirs, ["data", "empty", "empty/inner", "甲", "甲/2021"]);
+        }
+        let refused = |what: &str, make: &dyn Fn(&Path)| {
+            let copy = dir.path().join(what);
+            std::fs::create_dir_all(copy.join("甲/2021")).expect("mkdir");
+            std::fs::write(copy.join("甲/2021/index.html"), "x").expect("write");
+            make(&copy);
+            assert!(plain_tree(&copy, false).is_none(), "{what}");
+            assert!(plain_tree(&copy, true).is_none(), "{what}");
+        };
+        refused("link to a file", &|t| {
+            std::os::unix::fs::symlink("/etc/hostname", t.join("甲/2021/x.html")).unwrap()
+        });
+        refused("link to a folder", &|t| {
+            std::os::unix::fs::symlink("/tmp", t.join("甲/2022")).unwrap()
+        });
+        refused("link at the top", &|t| {
+            std::os::unix::fs::symlink("/tmp", t.join("static")).unwrap()
+        });
+        refused("name not UTF-8", &|t| {
+            let name = std::ffi::OsStr::from_bytes(b"\xff.html");
+            std::fs::write(t.join("甲").join(name), "x").unwrap()
+        });
+        refused("pipe", &|t| {
+            rustix::fs::mknodat(
+                rustix::fs::CWD,
+                t.join("甲/2021/fifo"),
+                rustix::fs::FileType::Fifo,
+                rustix::fs::Mode::from_raw_mode(0o644),
+                0,
+            )
+            .unwrap()
+        });
+        // The tree itself a link: refused too.
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&root, &link).expect("symlink");
+        assert!(plain_tree(&link, false).is_none());
+    }
 
     fn file(path: &str, text: &str) -> OutputFile {
         OutputFile {
