@@ -566,20 +566,24 @@ mod tests {
         assert!(!a.cjk.contains(&cjk_key('开', Some('信'))));
     }
 
-    /// The index is the same however many threads find its postings (the
-    /// reports are split into runs by the number of threads).
-    #[test]
-    fn the_index_does_not_depend_on_the_threads() {
+    /// Every report of the repository (fixtures included), once per path.
+    fn repository_site() -> Site {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let settings = crate::config::Settings::new(root, None, true).expect("settings");
-        // Every report of the repository (fixtures included), once per path.
         let mut seen = BTreeSet::new();
         let files: Vec<_> = crate::site::repository_reports()
             .into_iter()
             .filter(|(source, _)| seen.insert(source.rel.clone()))
             .map(|(source, text)| crate::site::load_text(&settings, &source, &text))
             .collect();
-        let site = Site::assemble(files, &settings.site);
+        Site::assemble(files, &settings.site)
+    }
+
+    /// The index is the same however many threads find its postings (the
+    /// reports are split into runs by the number of threads).
+    #[test]
+    fn the_index_does_not_depend_on_the_threads() {
+        let site = repository_site();
         assert!(site.reports.len() > 20, "{}", site.reports.len());
         let index = |threads: usize| {
             let pool = rayon::ThreadPoolBuilder::new()
@@ -613,15 +617,7 @@ mod tests {
     /// memo of another number of reports, or damaged, is not used.
     #[test]
     fn a_patched_memo_gives_the_index_found_from_every_report() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let settings = crate::config::Settings::new(root, None, true).expect("settings");
-        let mut seen = BTreeSet::new();
-        let files: Vec<_> = crate::site::repository_reports()
-            .into_iter()
-            .filter(|(source, _)| seen.insert(source.rel.clone()))
-            .map(|(source, text)| crate::site::load_text(&settings, &source, &text))
-            .collect();
-        let site = Site::assemble(files, &settings.site);
+        let site = repository_site();
         let n = site.reports.len();
         assert!(n > 20, "{n}");
         let dir = tempfile::tempdir().expect("tempdir");
