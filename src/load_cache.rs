@@ -93,13 +93,12 @@ impl Stamp {
     /// would then hold a report of bytes that are no longer the file's.
     pub fn of(meta: &std::fs::Metadata) -> Option<Stamp> {
         use std::os::unix::fs::MetadataExt;
-        let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
         let stamp = Stamp {
             len: meta.len(),
             dev: meta.dev(),
             ino: meta.ino(),
-            mtime: ns(meta.mtime(), meta.mtime_nsec()),
-            ctime: ns(meta.ctime(), meta.ctime_nsec()),
+            mtime: crate::manifest::nanos(meta.mtime(), meta.mtime_nsec()),
+            ctime: crate::manifest::nanos(meta.ctime(), meta.ctime_nsec()),
         };
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -147,7 +146,7 @@ pub fn path(settings: &Settings) -> PathBuf {
 
 /// A real folder, not a symbolic link to one: a link put there would make
 /// the cache read, write and delete files elsewhere.
-fn is_real_dir(dir: &Path) -> bool {
+pub(crate) fn is_real_dir(dir: &Path) -> bool {
     std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir())
 }
 
@@ -374,11 +373,7 @@ pub fn encode(report: &Report) -> Option<Box<[u8]>> {
 
 /// Checks a file's magic, checksum and key, and finds each entry's range.
 fn index(data: &[u8], key: Hash) -> Option<HashMap<String, Entry>> {
-    let rest = data.strip_prefix(MAGIC)?;
-    let (payload, sum) = rest.split_at_checked(rest.len().checked_sub(16)?)?;
-    if hash(payload).to_le_bytes() != sum {
-        return None;
-    }
+    let payload = unseal(data, MAGIC)?;
     let stored: Stored = postcard::from_bytes(payload).ok()?;
     if stored.key != key {
         return None;
@@ -404,11 +399,27 @@ fn index(data: &[u8], key: Hash) -> Option<HashMap<String, Entry>> {
 /// Writes the magic, the entries and their checksum to a new file, then
 /// renames it over the old one: a reader never sees half a file.
 fn write_atomically(path: &Path, stored: &Stored) -> std::io::Result<()> {
-    let mut bytes = MAGIC.to_vec();
-    let bytes =
-        postcard::to_extend(stored, std::mem::take(&mut bytes)).map_err(std::io::Error::other)?;
-    let sum = hash(&bytes[MAGIC.len()..]);
-    let mut bytes = bytes;
+    let bytes = postcard::to_extend(stored, MAGIC.to_vec()).map_err(std::io::Error::other)?;
+    write_sealed(path, MAGIC.len(), bytes)
+}
+
+/// The payload of a file of the cache folder (`magic`, the payload, then
+/// its checksum), if the file is whole.
+pub(crate) fn unseal<'a>(data: &'a [u8], magic: &[u8]) -> Option<&'a [u8]> {
+    let rest = data.strip_prefix(magic)?;
+    let (payload, sum) = rest.split_at_checked(rest.len().checked_sub(16)?)?;
+    (hash(payload).to_le_bytes() == sum).then_some(payload)
+}
+
+/// Writes `bytes` (a magic of `magic_len` bytes, then the payload) with the
+/// payload's checksum, to a new file renamed over `path`: a reader never
+/// sees half a file. [`unseal`] reads it.
+pub(crate) fn write_sealed(
+    path: &Path,
+    magic_len: usize,
+    mut bytes: Vec<u8>,
+) -> std::io::Result<()> {
+    let sum = hash(&bytes[magic_len..]);
     bytes.extend_from_slice(&sum.to_le_bytes());
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let tmp = path.with_file_name(format!("{name}.tmp-{}", std::process::id()));

@@ -68,7 +68,12 @@ impl FileEntry {
 }
 
 pub fn mtime(m: &std::fs::Metadata) -> i128 {
-    m.mtime() as i128 * 1_000_000_000 + m.mtime_nsec() as i128
+    nanos(m.mtime(), m.mtime_nsec())
+}
+
+/// A file time in nanoseconds since 1970, from seconds and nanoseconds.
+pub fn nanos(secs: i64, nsec: i64) -> i128 {
+    i128::from(secs) * 1_000_000_000 + i128::from(nsec)
 }
 
 /// One job of the last build: the fingerprint of its inputs and its files.

@@ -504,7 +504,7 @@ fn list_entry(
             let seen = Seen {
                 ino: st.stx_ino,
                 len: st.stx_size,
-                mtime: i128::from(t.tv_sec) * 1_000_000_000 + i128::from(t.tv_nsec),
+                mtime: crate::manifest::nanos(t.tv_sec, t.tv_nsec.into()),
             };
             listing.files.insert(rel, seen);
         }

@@ -119,10 +119,10 @@ struct InputPrints<'a> {
 
 /// Feeds length-prefixed parts to one hash.
 #[derive(Default)]
-struct Hasher(xxhash_rust::xxh3::Xxh3);
+pub(crate) struct Hasher(xxhash_rust::xxh3::Xxh3);
 
 impl Hasher {
-    fn bytes(&mut self, b: &[u8]) -> &mut Self {
+    pub(crate) fn bytes(&mut self, b: &[u8]) -> &mut Self {
         self.0.update(&(b.len() as u64).to_le_bytes());
         self.0.update(b);
         self
@@ -133,7 +133,7 @@ impl Hasher {
         self
     }
 
-    fn finish(&self) -> Hash {
+    pub(crate) fn finish(&self) -> Hash {
         self.0.digest128()
     }
 }

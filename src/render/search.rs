@@ -276,13 +276,12 @@ pub fn index_files_memo(site: &Site, memo: Option<&MemoPath>) -> Vec<OutputFile>
     let old = memo
         .filter(|m| m.read)
         .and_then(|m| crate::timing::time("search: read the memo", || search_memo::read(&m.file)));
-    let (postings, changed) = match old.and_then(|old| patched(site, old, &docs, shards)) {
-        Some((postings, changed)) => (postings, changed),
-        None => (
-            crate::timing::time("search: postings", || postings(site, shards)),
-            true,
-        ),
-    };
+    let (postings, changed) = old
+        .and_then(|old| patched(site, old, &docs, shards))
+        .unwrap_or_else(|| {
+            let all = crate::timing::time("search: postings", || postings(site, shards));
+            (all, true)
+        });
     let mut files = vec![OutputFile {
         path: "search/meta.json".into(),
         bytes: serde_json::to_vec(&Meta {

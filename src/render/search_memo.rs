@@ -12,7 +12,8 @@
 //!   memo means the postings are found from every report, as before.
 //! - Only `build` reads and writes it; `build --clean` only writes it.
 
-use crate::pipeline::{Hash, hash};
+use crate::load_cache::{is_real_dir, unseal, write_sealed};
+use crate::pipeline::{Hash, Hasher, hash};
 use crate::report::Report;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -43,18 +44,13 @@ pub struct Memo {
 /// What the index reads of a report: its title, agency, and each part's
 /// heading and HTML.
 pub fn doc_print(r: &Report) -> Hash {
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    let mut part = |bytes: &[u8]| {
-        h.update(&(bytes.len() as u64).to_le_bytes());
-        h.update(bytes);
-    };
-    part(r.meta.title.as_bytes());
-    part(r.meta.agency.as_bytes());
+    let mut h = Hasher::default();
+    h.bytes(r.meta.title.as_bytes())
+        .bytes(r.meta.agency.as_bytes());
     for p in &r.narrative.parts {
-        part(p.heading.as_bytes());
-        part(p.html.as_bytes());
+        h.bytes(p.heading.as_bytes()).bytes(p.html.as_bytes());
     }
-    h.digest128()
+    h.finish()
 }
 
 /// The memo of this gongkai, if it can be used.
@@ -65,12 +61,7 @@ fn key() -> Hash {
 /// The memo at `file`, if it is whole and of this gongkai.
 pub fn read(file: &Path) -> Option<Memo> {
     let data = std::fs::read(file).ok()?;
-    let rest = data.strip_prefix(MAGIC)?;
-    let (payload, sum) = rest.split_at_checked(rest.len().checked_sub(16)?)?;
-    if hash(payload).to_le_bytes() != sum {
-        return None;
-    }
-    let mut r = Reader(payload);
+    let mut r = Reader(unseal(&data, MAGIC)?);
     if r.hash()? != key() {
         return None;
     }
@@ -113,8 +104,7 @@ pub fn read(file: &Path) -> Option<Memo> {
 /// reader never sees half of it), when its folder is a real one. Errors
 /// are ignored: the memo only saves time.
 pub fn write(file: &Path, memo: &Memo) {
-    let Some(dir) = file.parent() else { return };
-    if !std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) {
+    if !file.parent().is_some_and(is_real_dir) {
         return;
     }
     let mut out = MAGIC.to_vec();
@@ -137,12 +127,7 @@ pub fn write(file: &Path, memo: &Memo) {
             }
         }
     }
-    let sum = hash(&out[MAGIC.len()..]);
-    out.extend_from_slice(&sum.to_le_bytes());
-    let tmp = file.with_file_name(format!("{FILE_NAME}.tmp-{}", std::process::id()));
-    if std::fs::write(&tmp, &out).is_err() || std::fs::rename(&tmp, file).is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
+    let _ = write_sealed(file, MAGIC.len(), out);
 }
 
 /// LEB128: seven bits a byte, the high bit set on all but the last.
