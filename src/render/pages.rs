@@ -432,24 +432,36 @@ fn sum_table(reports: &[&Report], id: TableId) -> Option<Table> {
         .into_iter()
         .filter(|t| std::ptr::eq(t.spec, first.spec))
         .collect();
+    // Each report's table is read once, row by row (the cells of one
+    // report lie together), rather than every report once per cell: the
+    // same sums, added in the same order.
+    let mut sums: Vec<Vec<Num>> = first
+        .spec
+        .rows
+        .iter()
+        .map(|spec| vec![Num::int(0); spec.columns.len()])
+        .collect();
+    for t in &same {
+        for (r, row) in sums.iter_mut().enumerate() {
+            for (c, sum) in row.iter_mut().enumerate() {
+                *sum = *sum + t.effective(r, c).unwrap_or(Num::int(0));
+            }
+        }
+    }
     let rows = first
         .spec
         .rows
         .iter()
-        .enumerate()
-        .map(|(r, spec)| Row {
+        .zip(sums)
+        .map(|(spec, sums)| Row {
             state: RowState::Present,
             pos: first.pos,
             cells: spec
                 .columns
                 .iter()
-                .enumerate()
-                .map(|(c, col)| {
+                .zip(sums)
+                .map(|(col, sum)| {
                     let unknown_unit = col.kind == CellKind::Money && spec.key() == "procurement";
-                    let sum = same
-                        .iter()
-                        .map(|t| t.effective(r, c).unwrap_or(Num::int(0)))
-                        .sum::<Num>();
                     Cell {
                         value: if unknown_unit {
                             Value::NotApplicable
