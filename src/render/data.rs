@@ -2,7 +2,7 @@
 //! with its official labels) and one CSV per table (UTF-8 with a BOM so that
 //! Excel on Chinese Windows reads it correctly).
 
-use super::tables::{FormCell, FormTable, NumberStyle, form_table};
+use super::tables::{FormTable, NumberStyle, form_table};
 use crate::config::Overlay;
 use crate::report::figures::KeyFigures;
 use crate::report::num::Num;
@@ -590,40 +590,6 @@ pub fn report_xlsx(report: &Report, overlay: &Overlay, drawn: &[&FormTable]) -> 
     xlsx(report, overlay, drawn).unwrap_or_default()
 }
 
-/// A cell of the grid placed at its row and column (HTML table layout:
-/// cells skip the slots taken by rowspans from above).
-struct Placed<'a> {
-    row: usize,
-    col: usize,
-    cell: &'a FormCell,
-}
-
-fn place<'a>(rows: &[&'a Vec<FormCell>], columns: usize) -> Vec<Placed<'a>> {
-    let mut taken: Vec<Vec<bool>> = vec![vec![false; columns]; rows.len()];
-    let mut out = Vec::new();
-    for (r, cells) in rows.iter().enumerate() {
-        let mut c = 0usize;
-        for cell in cells.iter() {
-            while c < columns && taken[r][c] {
-                c += 1;
-            }
-            let (rs, cs) = (cell.rowspan.max(1), cell.colspan.max(1));
-            for row in taken.iter_mut().skip(r).take(rs) {
-                for slot in row.iter_mut().skip(c).take(cs) {
-                    *slot = true;
-                }
-            }
-            out.push(Placed {
-                row: r,
-                col: c,
-                cell,
-            });
-            c += cs;
-        }
-    }
-    out
-}
-
 fn xlsx(report: &Report, overlay: &Overlay, drawn: &[&FormTable]) -> std::io::Result<Vec<u8>> {
     use super::xlsx::{Cell as XCell, Properties, Sheet, Style as XStyle, Value as XValue};
     let style = NumberStyle {
@@ -655,25 +621,32 @@ fn xlsx(report: &Report, overlay: &Overlay, drawn: &[&FormTable]) -> std::io::Re
             value: XValue::Text(t.spec.title.into()),
             style: XStyle::Head,
         });
-        let rows: Vec<&Vec<FormCell>> = grid.head.iter().chain(grid.body.iter()).collect();
-        for Placed { row, col, cell } in place(&rows, grid.columns) {
-            let number = (!cell.header && cell.note.is_none())
-                .then(|| cell.text.parse::<f64>().ok())
+        let cells = grid.grid.head.iter().chain(&grid.grid.body).flatten();
+        let mut values = grid.values.iter();
+        for (&(row, col), cell) in grid.grid.placed.iter().zip(cells) {
+            // A data cell's text and note are the table's.
+            let (text, note) = match cell.header {
+                true => (cell.text.as_str(), None),
+                false => values
+                    .next()
+                    .map_or(("", None), |v| (grid.text(v), v.note.as_deref())),
+            };
+            let number = (!cell.header && note.is_none())
+                .then(|| text.parse::<f64>().ok())
                 .flatten();
             let (value, chars) = match number {
                 Some(n) => (
                     XValue::Number(
                         n,
-                        cell.text
-                            .split_once('.')
+                        text.split_once('.')
                             .map_or(0, |(_, d)| d.len().min(4) as u8),
                     ),
-                    cell.text.chars().count(),
+                    text.chars().count(),
                 ),
                 None => {
-                    let text = match &cell.note {
-                        Some(note) => format!("{}{note}", cell.text),
-                        None => cell.text.clone(),
+                    let text = match note {
+                        Some(note) => format!("{text}{note}"),
+                        None => text.to_string(),
                     };
                     let chars = text.chars().count();
                     (XValue::Text(text), chars)
@@ -907,5 +880,69 @@ mod tests {
             String::from_utf8(ours).unwrap(),
             String::from_utf8(theirs).unwrap()
         );
+    }
+
+    /// The tables of every report share one grid per form and thread: each
+    /// still shows its own values, whatever was drawn before on the thread,
+    /// and another number style makes another grid.
+    #[test]
+    fn tables_drawn_from_a_shared_grid_show_their_own_values() {
+        use crate::render::tables::{NumberStyle, form_table};
+        use crate::report::schema::Format;
+        let draw = |reports: Vec<crate::report::Report>, label: &'static str| {
+            let style = NumberStyle {
+                fee_decimals: Some(2),
+                fee_label: Some(label),
+            };
+            reports
+                .iter()
+                .flat_map(|r| {
+                    let format = r.meta.format.unwrap_or(Format::V2021);
+                    r.tables
+                        .iter()
+                        .flatten()
+                        .map(move |t| form_table(t, format, style).html())
+                })
+                .collect::<Vec<String>>()
+        };
+        let forward = draw(sample_reports(), "收费甲");
+        // On a thread of its own (a grid cache of its own), in reverse order.
+        let backward = std::thread::spawn(move || {
+            let mut reports = sample_reports();
+            reports.reverse();
+            let mut drawn = draw(reports, "收费甲");
+            drawn.reverse();
+            drawn
+        })
+        .join()
+        .unwrap();
+        // Same tables per report, but drawn in the other order: compare as sets.
+        let (mut a, mut b) = (forward.clone(), backward);
+        a.sort();
+        b.sort();
+        assert_eq!(a, b);
+        let all = forward.concat();
+        for part in [
+            "<span class=note>（含&quot;修订&quot;2件，共5件）</span>",
+            "<td class=blank",
+            "<td class=na",
+            "<td class=computed",
+            "<td class=total",
+            ">12.34<",
+            "收费甲",
+        ] {
+            assert!(all.contains(part), "{part}");
+        }
+        // Reports with other values: other tables (the fixtures repeat some).
+        let distinct: std::collections::BTreeSet<&String> = forward.iter().collect();
+        assert!(
+            distinct.len() > 40,
+            "{} of {}",
+            distinct.len(),
+            forward.len()
+        );
+        // Another fee label on the same thread: another grid.
+        let other = draw(sample_reports(), "收费乙").concat();
+        assert!(other.contains("收费乙") && !other.contains("收费甲"));
     }
 }

@@ -6,7 +6,7 @@
 use crate::report::schema::{
     ART20_1, Format, RESULTS, RowRole, T3_COLUMNS, T3_NOTE, T4_COLUMNS, TableId, TableSpec,
 };
-use crate::report::{Cell, Origin, Table, Value};
+use crate::report::{Origin, Table, Value};
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -17,19 +17,64 @@ use std::fmt::Write as _;
 /// not handed to the template: the official form is the same on every portal
 /// (a theme styles it with CSS), and drawing its ~200 cells here instead of in
 /// Tera halves the time of a report page (see the README's benchmark notes).
+/// The grid (header cells, ids, `headers` of each data cell, layout) is made
+/// once per form and thread ([`Grid`]); a table adds only its values.
 #[derive(Debug)]
 pub struct FormTable {
     /// `t2`, `t3`, `t4`: prefix of every id in the table.
     pub id: &'static str,
     pub caption: String,
-    /// Header rows (`<thead>`).
-    pub head: Vec<Vec<FormCell>>,
-    /// Body rows (`<tbody>`), row labels included as `<th scope="row">`.
-    pub body: Vec<Vec<FormCell>>,
+    /// The cells of the form, the same in every table of the form.
+    pub grid: std::rc::Rc<Grid>,
+    /// The data cells' values, in the grid's order (rows of `head`, then of
+    /// `body`, each left to right).
+    pub values: Vec<DataValue>,
+    /// The values' text, one after the other (see [`FormTable::text`]).
+    texts: String,
     /// A note under the table (the printed 勾稽关系 rule is in the header).
     pub has_computed: bool,
     /// `col` elements: how many grid columns the table has.
     pub columns: usize,
+}
+
+/// The header cells and the places of the data cells of one form (table,
+/// format and number style): made once per thread and shared by the tables
+/// of every report of the form, which differ only in their values.
+#[derive(Debug)]
+pub struct Grid {
+    /// Header rows (`<thead>`).
+    pub head: Vec<Vec<FormCell>>,
+    /// Body rows (`<tbody>`), row labels included as `<th scope="row">`.
+    /// A data cell here has its `headers` and `colspan`; its text, class
+    /// and note are the table's ([`FormTable::values`]).
+    pub body: Vec<Vec<FormCell>>,
+    /// Each cell of `head` and `body`, in that order, at its row and column
+    /// (HTML table layout: cells skip the slots taken by rowspans from above).
+    pub placed: Vec<(usize, usize)>,
+    /// Where each data cell's value comes from, in the grid's order.
+    slots: Vec<Slot>,
+}
+
+/// Where a data cell of the grid takes its value.
+#[derive(Debug)]
+struct Slot {
+    row: usize,
+    col: usize,
+    /// Decimals to show (the fee).
+    fixed: Option<u8>,
+    /// A 总计 cell: class `total` when it holds a written number.
+    total: bool,
+}
+
+/// The value of one data cell.
+#[derive(Clone, Debug)]
+pub struct DataValue {
+    /// Where its text lies in [`FormTable::texts`].
+    text: std::ops::Range<u32>,
+    /// `number`, `total`, `computed`, `blank`, `na`.
+    pub class: &'static str,
+    /// Note shown after the value: `（其中修订16件）`.
+    pub note: Option<String>,
 }
 
 impl Serialize for FormTable {
@@ -58,32 +103,39 @@ impl FormTable {
         out.extend_from_slice(b"-caption\">");
         esc(&self.caption, &mut out);
         out.extend_from_slice(b"</caption>");
-        if !self.head.is_empty() {
-            out.extend_from_slice(b"<thead>");
-            for row in &self.head {
-                out.extend_from_slice(b"<tr>");
-                for c in row {
-                    header_cell(c, &mut out);
+        let mut values = self.values.iter();
+        let mut row = |row: &[FormCell], out: &mut Vec<u8>| {
+            out.extend_from_slice(b"<tr>");
+            for c in row {
+                if c.header {
+                    header_cell(c, out);
+                } else if let Some(v) = values.next() {
+                    data_cell(c, v, self.text(v), out);
                 }
-                out.extend_from_slice(b"</tr>");
+            }
+            out.extend_from_slice(b"</tr>");
+        };
+        if !self.grid.head.is_empty() {
+            out.extend_from_slice(b"<thead>");
+            for r in &self.grid.head {
+                row(r, &mut out);
             }
             out.extend_from_slice(b"</thead>");
         }
         out.extend_from_slice(b" <tbody>");
-        for row in &self.body {
-            out.extend_from_slice(b"<tr>");
-            for c in row {
-                if c.header {
-                    header_cell(c, &mut out);
-                } else {
-                    data_cell(c, &mut out);
-                }
-            }
-            out.extend_from_slice(b"</tr>");
+        for r in &self.grid.body {
+            row(r, &mut out);
         }
         out.extend_from_slice(b"</tbody></table>");
         String::from_utf8(out)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
+
+    /// The text of a value of this table.
+    pub fn text(&self, v: &DataValue) -> &str {
+        self.texts
+            .get(v.text.start as usize..v.text.end as usize)
+            .unwrap_or_default()
     }
 }
 
@@ -142,19 +194,19 @@ fn span(name: &[u8], n: usize, out: &mut Vec<u8>) {
 }
 
 /// `<th class=… colspan=…` or `<td …`: the attributes every cell has.
-fn open_cell(tag: &[u8], c: &FormCell, out: &mut Vec<u8>) {
+fn open_cell(tag: &[u8], class: &str, c: &FormCell, out: &mut Vec<u8>) {
     out.push(b'<');
     out.extend_from_slice(tag);
     // A data cell is a number unless its class says otherwise (total,
     // computed, blank, na): ~200 `class=number` a page, which no style used.
-    if !(tag == b"td" && c.class == "number") {
-        attribute(b"class", c.class, out);
+    if !(tag == b"td" && class == "number") {
+        attribute(b"class", class, out);
     }
     span(b"colspan", c.colspan, out);
 }
 
 fn header_cell(c: &FormCell, out: &mut Vec<u8>) {
-    open_cell(b"th", c, out);
+    open_cell(b"th", c.class, c, out);
     if let Some(id) = &c.id {
         attribute(b"id", id, out);
     }
@@ -167,24 +219,24 @@ fn header_cell(c: &FormCell, out: &mut Vec<u8>) {
     out.extend_from_slice(b"</th>");
 }
 
-fn data_cell(c: &FormCell, out: &mut Vec<u8>) {
-    open_cell(b"td", c, out);
+fn data_cell(c: &FormCell, v: &DataValue, text: &str, out: &mut Vec<u8>) {
+    open_cell(b"td", v.class, c, out);
     if let Some(headers) = &c.headers {
         attribute(b"headers", headers, out);
     }
     out.push(b'>');
-    if c.class == "blank" {
+    if v.class == "blank" {
         out.extend_from_slice("<span class=vh>空白</span>".as_bytes());
     } else {
-        esc(&c.text, out);
+        esc(text, out);
     }
-    if c.class == "computed" {
+    if v.class == "computed" {
         out.extend_from_slice(
             "<span aria-hidden=true class=mark>*</span><span class=vh>（自动计算）</span>"
                 .as_bytes(),
         );
     }
-    if let Some(note) = &c.note {
+    if let Some(note) = &v.note {
         out.extend_from_slice(b"<span class=note>");
         esc(note, out);
         out.extend_from_slice(b"</span>");
@@ -192,14 +244,13 @@ fn data_cell(c: &FormCell, out: &mut Vec<u8>) {
     out.extend_from_slice(b"</td>");
 }
 
-/// One cell of the grid.
+/// One cell of the grid: a header cell whole, a data cell without its
+/// value (text, class and note are the table's [`DataValue`]).
 #[derive(Clone, Debug, Default)]
 pub struct FormCell {
     /// `th` or `td`.
     pub header: bool,
     pub text: String,
-    /// Note shown after the value: `（其中修订16件）`.
-    pub note: Option<String>,
     /// `col`, `colgroup`, `row`, `rowgroup` for header cells.
     pub scope: Option<&'static str>,
     pub id: Option<String>,
@@ -207,7 +258,7 @@ pub struct FormCell {
     pub headers: Option<String>,
     pub rowspan: usize,
     pub colspan: usize,
-    /// `number`, `blank`, `na`, `computed`, `label`, `group`, `note`.
+    /// Header cells: `label`, `group`, `note`.
     pub class: &'static str,
 }
 
@@ -231,38 +282,65 @@ pub struct NumberStyle<'a> {
     pub fee_label: Option<&'a str>,
 }
 
+/// A data cell of the grid; its value comes from the table's cell at `row`,
+/// `col` ([`fill`]).
 fn td(
-    cell: &Cell,
-    note: Option<&str>,
+    slots: &mut Vec<Slot>,
+    (row, col): (usize, usize),
     headers: String,
     colspan: usize,
-    fixed_decimals: Option<u8>,
+    fixed: Option<u8>,
+    total: bool,
 ) -> FormCell {
-    let (text, class) = match &cell.value {
-        Value::Blank | Value::Invalid => (String::new(), "blank"),
-        Value::NotApplicable => ("/".to_string(), "na"),
-        Value::Number(n) => {
-            let shown = fixed_decimals
-                .and_then(|d| n.with_decimals(d))
-                .unwrap_or(*n);
-            let class = if cell.origin == Origin::Computed {
-                "computed"
-            } else {
-                "number"
-            };
-            (shown.to_string(), class)
-        }
-    };
+    slots.push(Slot {
+        row,
+        col,
+        fixed,
+        total,
+    });
     FormCell {
         header: false,
-        text,
-        note: note.map(|n| format!("（{n}）")),
         headers: Some(headers),
         rowspan: 1,
         colspan,
-        class,
         ..FormCell::default()
     }
+}
+
+/// The values of `table`'s data cells, in the order of `grid`, with their
+/// texts one after the other.
+fn fill(table: &Table, grid: &Grid) -> (Vec<DataValue>, String) {
+    let mut texts = String::with_capacity(grid.slots.len() * 4);
+    let values = grid
+        .slots
+        .iter()
+        .map(|slot| {
+            let cell = &table.rows[slot.row].cells[slot.col];
+            let start = texts.len() as u32;
+            let class = match &cell.value {
+                Value::Blank | Value::Invalid => "blank",
+                Value::NotApplicable => {
+                    texts.push('/');
+                    "na"
+                }
+                Value::Number(n) => {
+                    let shown = slot.fixed.and_then(|d| n.with_decimals(d)).unwrap_or(*n);
+                    let _ = write!(texts, "{shown}");
+                    match (cell.origin == Origin::Computed, slot.total) {
+                        (true, _) => "computed",
+                        (false, true) => "total",
+                        (false, false) => "number",
+                    }
+                }
+            };
+            DataValue {
+                text: start..texts.len() as u32,
+                class,
+                note: table.note(slot.row, slot.col).map(|n| format!("（{n}）")),
+            }
+        })
+        .collect();
+    (values, texts)
 }
 
 /// The id of a table's grid (`FormTable::id`).
@@ -276,12 +354,91 @@ pub fn grid_id(table: TableId) -> &'static str {
 
 /// Builds the grid of any of the three tables.
 pub fn form_table(table: &Table, format: Format, style: NumberStyle) -> FormTable {
-    let mut out = match table.spec.id {
-        TableId::Active => table2(table, format, style),
-        TableId::Applications => table3(table),
-        TableId::Reviews => table4(table),
-    };
-    out.has_computed = out.body.iter().flatten().any(|c| c.class == "computed");
+    let grid = grid(table.spec, format, style);
+    let (values, texts) = fill(table, &grid);
+    FormTable {
+        id: grid_id(table.spec.id),
+        caption: caption(table.spec),
+        has_computed: values.iter().any(|v| v.class == "computed"),
+        columns: columns(table.spec.id),
+        grid,
+        values,
+        texts,
+    }
+}
+
+/// How many grid columns a table has (`col` elements).
+fn columns(table: TableId) -> usize {
+    match table {
+        TableId::Active => 4,
+        TableId::Applications => 10,
+        TableId::Reviews => 15,
+    }
+}
+
+/// What a grid depends on besides the table's spec.
+type GridKey = (usize, Format, Option<String>, Option<u8>);
+
+/// The grid of a form, made once per thread (a portal has a handful).
+fn grid(spec: &'static TableSpec, format: Format, style: NumberStyle) -> std::rc::Rc<Grid> {
+    thread_local! {
+        static GRIDS: std::cell::RefCell<Vec<(GridKey, std::rc::Rc<Grid>)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let key: GridKey = (
+        spec as *const TableSpec as usize,
+        format,
+        style.fee_label.map(str::to_string),
+        style.fee_decimals,
+    );
+    GRIDS.with_borrow_mut(|grids| {
+        if let Some((_, g)) = grids.iter().find(|(k, _)| *k == key) {
+            return g.clone();
+        }
+        let mut slots = Vec::new();
+        let (head, body) = match spec.id {
+            TableId::Active => table2(spec, format, style, &mut slots),
+            TableId::Applications => table3(spec, &mut slots),
+            TableId::Reviews => table4(&mut slots),
+        };
+        let rows: Vec<&Vec<FormCell>> = head.iter().chain(&body).collect();
+        let placed = place(&rows, columns(spec.id));
+        let g = std::rc::Rc::new(Grid {
+            head,
+            body,
+            placed,
+            slots,
+        });
+        // A few forms at a time; `serve` may see the style change.
+        if grids.len() == 32 {
+            grids.remove(0);
+        }
+        grids.push((key, g.clone()));
+        g
+    })
+}
+
+/// The row and column of each cell of `rows` in a grid `columns` wide (HTML
+/// table layout: cells skip the slots taken by rowspans from above).
+fn place(rows: &[&Vec<FormCell>], columns: usize) -> Vec<(usize, usize)> {
+    let mut taken: Vec<Vec<bool>> = vec![vec![false; columns]; rows.len()];
+    let mut out = Vec::new();
+    for (r, cells) in rows.iter().enumerate() {
+        let mut c = 0usize;
+        for cell in cells.iter() {
+            while c < columns && taken[r][c] {
+                c += 1;
+            }
+            let (rs, cs) = (cell.rowspan.max(1), cell.colspan.max(1));
+            for row in taken.iter_mut().skip(r).take(rs) {
+                for slot in row.iter_mut().skip(c).take(cs) {
+                    *slot = true;
+                }
+            }
+            out.push((r, c));
+            c += cs;
+        }
+    }
     out
 }
 
@@ -290,11 +447,16 @@ fn caption(spec: &TableSpec) -> String {
 }
 
 /// 二: four grid columns, a block per 第二十条 item.
-fn table2(table: &Table, format: Format, style: NumberStyle) -> FormTable {
+fn table2(
+    table: &'static TableSpec,
+    format: Format,
+    style: NumberStyle,
+    slots: &mut Vec<Slot>,
+) -> Rows {
     let mut body = Vec::new();
     let mut block = 0;
     let mut last_group = None;
-    for (r, spec) in table.spec.rows.iter().enumerate() {
+    for (r, spec) in table.rows.iter().enumerate() {
         let group = spec.group.unwrap_or(ART20_1);
         if last_group != Some(group) {
             last_group = Some(group);
@@ -324,25 +486,15 @@ fn table2(table: &Table, format: Format, style: NumberStyle) -> FormTable {
                 .then_some(style.fee_decimals)
                 .flatten();
             let headers = format!("t2-b{block} t2-b{block}-c{c} {row_id}");
-            cells.push(td(
-                &table.rows[r].cells[c],
-                table.note(r, c),
-                headers,
-                spans[c],
-                fixed,
-            ));
+            cells.push(td(slots, (r, c), headers, spans[c], fixed, false));
         }
         body.push(cells);
     }
-    FormTable {
-        id: "t2",
-        caption: caption(table.spec),
-        head: Vec::new(),
-        body,
-        has_computed: false,
-        columns: 4,
-    }
+    (Vec::new(), body)
 }
+
+/// Header rows and body rows of a grid.
+type Rows = (Vec<Vec<FormCell>>, Vec<Vec<FormCell>>);
 
 /// Column spans of a block with `n` value columns in a 3-column value area.
 fn spans_for(n: usize) -> Vec<usize> {
@@ -354,7 +506,7 @@ fn spans_for(n: usize) -> Vec<usize> {
 }
 
 /// 三: 3 label columns + 7 data columns, the 3-row header of the form.
-fn table3(table: &Table) -> FormTable {
+fn table3(table: &'static TableSpec, slots: &mut Vec<Slot>) -> Rows {
     let applicant = "t3-applicant".to_string();
     let org = "t3-org".to_string();
     let col_id = |c: usize| format!("t3-c{c}");
@@ -375,7 +527,7 @@ fn table3(table: &Table) -> FormTable {
             .map(|c| th(T3_COLUMNS[c].label, "col", col_id(c), 1, 1))
             .collect(),
     ];
-    let spec_rows = table.spec.rows;
+    let spec_rows = table.rows;
     let results_span = spec_rows
         .iter()
         .filter(|r| r.section == Some(RESULTS))
@@ -439,30 +591,16 @@ fn table3(table: &Table) -> FormTable {
                 headers.push(' ');
                 headers.push_str(h);
             }
-            let mut cell = td(&table.rows[r].cells[c], table.note(r, c), headers, 1, None);
-            if spec.role == RowRole::OutcomeTotal || c == T3_COLUMNS.len() - 1 {
-                cell.class = if cell.class == "number" {
-                    "total"
-                } else {
-                    cell.class
-                };
-            }
-            row.push(cell);
+            let total = spec.role == RowRole::OutcomeTotal || c == T3_COLUMNS.len() - 1;
+            row.push(td(slots, (r, c), headers, 1, None, total));
         }
         body.push(row);
     }
-    FormTable {
-        id: "t3",
-        caption: caption(table.spec),
-        head,
-        body,
-        has_computed: false,
-        columns: 10,
-    }
+    (head, body)
 }
 
 /// 四: 行政复议 (5 columns) and 行政诉讼 (直接起诉 5 + 复议后起诉 5), one data row.
-fn table4(table: &Table) -> FormTable {
+fn table4(slots: &mut Vec<Slot>) -> Rows {
     let groups = [("t4-review", 0usize), ("t4-direct", 1), ("t4-after", 2)];
     let col = |g: &str, c: usize| format!("{g}-c{c}");
     let mut head = vec![
@@ -491,21 +629,11 @@ fn table4(table: &Table) -> FormTable {
                 headers.push_str("t4-litigation ");
             }
             let _ = write!(headers, "{g} {g}-c{c}");
-            let mut cell = td(&table.rows[r].cells[c], table.note(r, c), headers, 1, None);
-            if c == T4_COLUMNS.len() - 1 && cell.class == "number" {
-                cell.class = "total";
-            }
-            row.push(cell);
+            let total = c == T4_COLUMNS.len() - 1;
+            row.push(td(slots, (r, c), headers, 1, None, total));
         }
     }
-    FormTable {
-        id: "t4",
-        caption: caption(table.spec),
-        head,
-        body: vec![row],
-        has_computed: false,
-        columns: 15,
-    }
+    (head, vec![row])
 }
 
 #[cfg(test)]
