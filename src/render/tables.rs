@@ -385,16 +385,22 @@ fn grid(spec: &'static TableSpec, format: Format, style: NumberStyle) -> std::rc
         static GRIDS: std::cell::RefCell<Vec<(GridKey, std::rc::Rc<Grid>)>> =
             const { std::cell::RefCell::new(Vec::new()) };
     }
-    let key: GridKey = (
-        spec as *const TableSpec as usize,
-        format,
-        style.fee_label.map(str::to_string),
-        style.fee_decimals,
-    );
+    let spec_id = spec as *const TableSpec as usize;
     GRIDS.with_borrow_mut(|grids| {
-        if let Some((_, g)) = grids.iter().find(|(k, _)| *k == key) {
+        // Looked up without making a key (three tables a report).
+        let found = grids.iter().find(|((s, f, label, decimals), _)| {
+            (*s, *f, label.as_deref(), *decimals)
+                == (spec_id, format, style.fee_label, style.fee_decimals)
+        });
+        if let Some((_, g)) = found {
             return g.clone();
         }
+        let key: GridKey = (
+            spec_id,
+            format,
+            style.fee_label.map(str::to_string),
+            style.fee_decimals,
+        );
         let mut slots = Vec::new();
         let (head, body) = match spec.id {
             TableId::Active => table2(spec, format, style, &mut slots),
