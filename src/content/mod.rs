@@ -134,26 +134,30 @@ pub fn walk(content_dir: &Path) -> Vec<walkdir::Result<walkdir::DirEntry>> {
 
 /// Builds the names of a report file found at `path`.
 pub fn source_path(root: &Path, content_dir: &Path, path: &Path) -> SourcePath {
-    let rel = path
-        .strip_prefix(root)
-        .unwrap_or(path)
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/");
-    let stem = path
-        .strip_prefix(content_dir)
-        .unwrap_or(path)
-        .with_extension("")
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/");
+    let rel = slashed(path.strip_prefix(root).unwrap_or(path));
+    let stem = slashed(
+        &path
+            .strip_prefix(content_dir)
+            .unwrap_or(path)
+            .with_extension(""),
+    );
     SourcePath {
         path: path.to_path_buf(),
         rel,
         stem,
     }
+}
+
+/// A path with `/` between its parts. A path outside the root (a report
+/// that `import --out` wrote elsewhere) keeps its leading `/`, once.
+fn slashed(path: &Path) -> String {
+    path.components()
+        .map(|c| match c {
+            std::path::Component::RootDir => "".into(),
+            c => c.as_os_str().to_string_lossy(),
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Hidden files, editor swap/backup files and the like.
@@ -466,6 +470,29 @@ pub fn split_front_matter(text: &str) -> Result<Split<'_>, (Pos, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_a_source_from_the_root_or_by_its_whole_path() {
+        let s = source_path(
+            Path::new("site"),
+            Path::new("site/content"),
+            Path::new("site/content/某局/2021.md"),
+        );
+        assert_eq!(
+            (s.rel.as_str(), s.stem.as_str()),
+            ("content/某局/2021.md", "某局/2021")
+        );
+        // Outside the root (`gongkai import --out /tmp/x`): one leading slash.
+        let s = source_path(
+            Path::new("site"),
+            Path::new("site/content"),
+            Path::new("/tmp/x/2021.md"),
+        );
+        assert_eq!(
+            (s.rel.as_str(), s.stem.as_str()),
+            ("/tmp/x/2021.md", "/tmp/x/2021")
+        );
+    }
 
     #[test]
     fn splits_front_matter_and_counts_lines() {
